@@ -1,0 +1,95 @@
+//! `POST /charges`: a payment endpoint that honours an `Idempotency-Key`.
+//!
+//! POST is not idempotent: sending it twice creates two charges. When a
+//! connection breaks after the server acted but before the client read the
+//! answer, the client cannot tell whether to retry. The common remedy (used
+//! by payment APIs, and being standardised by the IETF as the
+//! `Idempotency-Key` header) is a key chosen by the client: the server
+//! remembers the answer it gave for each key and replays it for a retry.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use crate::model::{Charge, ChargeRequest};
+
+/// Every charge made, and the answer given for each idempotency key.
+#[derive(Default)]
+pub struct Ledger {
+    inner: Mutex<LedgerInner>,
+}
+
+#[derive(Default)]
+struct LedgerInner {
+    charges: Vec<Charge>,
+    by_key: HashMap<String, (ChargeRequest, Charge)>,
+}
+
+/// What asking the ledger to charge can lead to.
+pub enum Outcome {
+    /// A new charge was made.
+    Created(Charge),
+    /// The key was seen before with the same request: the first answer, again.
+    Replayed(Charge),
+    /// The key was seen before with a *different* request: a client bug.
+    KeyReused,
+}
+
+impl Ledger {
+    // ANCHOR: charge
+    /// Charges once per idempotency key; without a key, every call charges.
+    pub fn charge(&self, key: Option<&str>, request: ChargeRequest) -> Outcome {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(key) = key {
+            if let Some((first_request, first_answer)) = inner.by_key.get(key) {
+                return if *first_request == request {
+                    Outcome::Replayed(first_answer.clone())
+                } else {
+                    Outcome::KeyReused
+                };
+            }
+        }
+        let charge = Charge {
+            charge_id: format!("ch_{}", inner.charges.len() + 1),
+            amount_cents: request.amount_cents,
+            currency: request.currency.clone(),
+        };
+        inner.charges.push(charge.clone());
+        if let Some(key) = key {
+            inner.by_key.insert(key.to_string(), (request, charge.clone()));
+        }
+        Outcome::Created(charge)
+    }
+    // ANCHOR_END: charge
+
+    /// Every charge made so far.
+    pub fn charges(&self) -> Vec<Charge> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).charges.clone()
+    }
+}
+
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(request): Json<ChargeRequest>,
+) -> Response {
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    match state.ledger.charge(key, request) {
+        Outcome::Created(charge) => (StatusCode::CREATED, Json(charge)).into_response(),
+        Outcome::Replayed(charge) => (StatusCode::OK, Json(charge)).into_response(),
+        Outcome::KeyReused => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "this Idempotency-Key was already used for a different request",
+        )
+            .into_response(),
+    }
+}
+
+pub async fn list(State(state): State<Arc<AppState>>) -> Json<Vec<Charge>> {
+    Json(state.ledger.charges())
+}

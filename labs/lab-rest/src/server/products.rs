@@ -1,0 +1,74 @@
+//! `GET /products/{id}` with an `ETag`, so a client can revalidate cheaply.
+//!
+//! The first answer carries the page and a validator (`ETag`). A client that
+//! kept the page asks again with `If-None-Match: <that etag>`; if the page has
+//! not changed the server answers `304 Not Modified` with no body at all.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use crate::model::Product;
+
+/// The products, each with a revision that changes when it is edited.
+#[derive(Default)]
+pub struct Catalog {
+    revisions: Mutex<HashMap<u64, u64>>,
+}
+
+impl Catalog {
+    /// The current version of product `id`.
+    pub fn get(&self, id: u64) -> Product {
+        let revisions = self.revisions.lock().unwrap_or_else(|p| p.into_inner());
+        Product::sample(id, revisions.get(&id).copied().unwrap_or(1))
+    }
+
+    /// Edits product `id`, so its ETag changes.
+    pub fn revise(&self, id: u64) -> Product {
+        let mut revisions = self.revisions.lock().unwrap_or_else(|p| p.into_inner());
+        let revision = revisions.entry(id).or_insert(1);
+        *revision += 1;
+        Product::sample(id, *revision)
+    }
+}
+
+// ANCHOR: etag
+/// A strong validator for a product version: any change makes a new one.
+pub fn etag_of(product: &Product) -> String {
+    format!("\"p{}-r{}\"", product.id, product.revision)
+}
+
+/// True when the client's `If-None-Match` names the current ETag (or `*`).
+pub fn still_fresh(headers: &HeaderMap, etag: &str) -> bool {
+    let Some(value) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    value
+        .split(',')
+        .map(|candidate| candidate.trim().trim_start_matches("W/"))
+        .any(|candidate| candidate == "*" || candidate == etag)
+}
+
+pub async fn get_product(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<u64>,
+    headers: HeaderMap,
+) -> Response {
+    let product = state.catalog.get(id);
+    let etag = etag_of(&product);
+    let etag_header = HeaderValue::from_str(&etag).expect("an ETag is plain ASCII");
+    if still_fresh(&headers, &etag) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header)]).into_response();
+    }
+    ([(header::ETAG, etag_header)], Json(product)).into_response()
+}
+// ANCHOR_END: etag
+
+pub async fn revise(State(state): State<Arc<AppState>>, Path(id): Path<u64>) -> Json<Product> {
+    Json(state.catalog.revise(id))
+}

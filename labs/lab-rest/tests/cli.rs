@@ -1,0 +1,31 @@
+//! The lab's command line: a wrong or dead `--server` ends with one clear
+//! line and a non-zero exit, never a panic.
+
+use std::process::Command;
+
+fn lab_rest(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lab-rest"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("the lab-rest binary runs")
+}
+
+#[test]
+fn a_dead_server_ends_with_one_line_and_a_failure_status() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = lab_rest(&["bytes", "--server", &format!("http://127.0.0.1:{port}")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("error: nothing answers at"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_scenario_lists_the_real_ones() {
+    let out = lab_rest(&["nosuch"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "clap's usage error status");
+    assert!(stderr.contains("keepalive") && stderr.contains("idempotency"), "{stderr}");
+}

@@ -1,0 +1,98 @@
+//! A snapshot of the environment that broker resolution reads: variables
+//! (`MQTT_URL`, `DOCKER_HOST`, `HOME`, ...) and the directories searched for
+//! broker programs.
+//!
+//! Resolution never reads `std::env` directly. The public constructors take
+//! [`Lookup::from_process`]; tests build their own with [`Lookup::empty`] and
+//! [`Lookup::var`], so they can run in parallel without changing the
+//! process's environment under each other's feet.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// Directories where Debian and others put daemons; an ordinary user's
+/// `PATH` often lacks them, yet `mosquitto` lives in `/usr/sbin`.
+const SBIN_DIRS: [&str; 3] = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
+
+/// The environment variables and program search path that broker
+/// resolution is allowed to see.
+#[derive(Clone, Debug, Default)]
+pub struct Lookup {
+    vars: BTreeMap<String, String>,
+    search_path: Vec<PathBuf>,
+}
+
+impl Lookup {
+    /// This process's environment: its variables, and `PATH` followed by
+    /// the usual `sbin` directories.
+    pub fn from_process() -> Self {
+        let vars: BTreeMap<String, String> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
+        let mut search_path: Vec<PathBuf> = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect())
+            .unwrap_or_default();
+        for dir in SBIN_DIRS {
+            if !search_path.iter().any(|d| d == Path::new(dir)) {
+                search_path.push(PathBuf::from(dir));
+            }
+        }
+        Lookup { vars, search_path }
+    }
+
+    /// No variables and no directories: nothing will be found.
+    pub fn empty() -> Self {
+        Lookup::default()
+    }
+
+    /// The same lookup with `name` set to `value`.
+    #[must_use]
+    pub fn var(mut self, name: &str, value: &str) -> Self {
+        self.vars.insert(name.to_owned(), value.to_owned());
+        self
+    }
+
+    /// The same lookup with `name` unset.
+    #[must_use]
+    pub fn without(mut self, name: &str) -> Self {
+        self.vars.remove(name);
+        self
+    }
+
+    /// The same lookup searching only `dirs` for programs.
+    #[must_use]
+    pub fn search_path(mut self, dirs: impl IntoIterator<Item = impl Into<PathBuf>>) -> Self {
+        self.search_path = dirs.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// A variable's value; an empty value counts as unset.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The first executable file called `name` in the search path.
+    pub fn find_program(&self, name: &str) -> Option<PathBuf> {
+        self.search_path
+            .iter()
+            .map(|dir| dir.join(name))
+            .find(|p| is_executable(p))
+    }
+
+    /// The search path joined as a `PATH` value, for child processes that
+    /// look up helpers themselves (RabbitMQ's script runs `erl`).
+    pub(crate) fn path_value(&self) -> OsString {
+        std::env::join_paths(&self.search_path).unwrap_or_default()
+    }
+}
+
+fn is_executable(path: &Path) -> bool {
+    path.metadata()
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}

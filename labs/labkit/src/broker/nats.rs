@@ -1,0 +1,116 @@
+//! NATS with JetStream: its config file, command line and a probe that
+//! reads the `INFO` line a NATS server sends to every new connection.
+//!
+//! JetStream keeps its streams under `{dir}/jetstream`, so a restart in
+//! place keeps them. NATS exits 0 on SIGINT (1 on SIGTERM), so SIGINT is
+//! its clean stop.
+
+use std::io;
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use nix::sys::signal::Signal;
+
+#[cfg(feature = "docker")]
+use super::recipe::ContainerPlan;
+use super::recipe::{Facts, Launch, Layout, Recipe, Tls, read_line, unexpected, write_file};
+use super::{BrokerError, Kind, Lookup, Options};
+
+/// The NATS recipe.
+pub(crate) struct Nats;
+
+static FACTS: Facts = Facts {
+    kind: Kind::Nats,
+    protocol: "NATS",
+    env_var: "NATS_URL",
+    schemes: &[("nats", 4222, Tls::Plain), ("tls", 4222, Tls::Tls)],
+    example_url: "nats://127.0.0.1:4222",
+    standard_port: 4222,
+    program: "nats-server",
+    apt_package: "nats-server",
+    image: ("nats", "2"),
+    container_dir: "/data",
+    ready_timeout: Duration::from_secs(5),
+    stop_timeout: Duration::from_secs(10),
+};
+
+/// A string as NATS config accepts it: double-quoted, JSON escapes.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn config(layout: &Layout, options: &Options) -> Result<String, BrokerError> {
+    let mut text = format!(
+        "# Written by labkit for one private NATS server.\n\
+         listen: \"{bind}:{port}\"\n\
+         jetstream {{\n  store_dir: {store}\n}}\n",
+        bind = layout.bind,
+        port = layout.port,
+        store = quoted(&layout.path("jetstream")),
+    );
+    if let Some((user, password)) = &options.user {
+        text.push_str(&format!(
+            "authorization {{\n  user: {}\n  password: {}\n}}\n",
+            quoted(user),
+            quoted(password)
+        ));
+    }
+    text.push_str(&layout.reader_lines(options)?);
+    Ok(text)
+}
+
+impl Recipe for Nats {
+    fn facts(&self) -> &'static Facts {
+        &FACTS
+    }
+
+    fn prepare(
+        &self,
+        layout: &Layout,
+        options: &Options,
+        _lookup: &Lookup,
+    ) -> Result<(), BrokerError> {
+        write_file(&layout.dir.join("nats.conf"), &config(layout, options)?)
+    }
+
+    fn launch(&self, layout: &Layout, program: &Path, _lookup: &Lookup) -> Vec<Launch> {
+        let mut command = Command::new(program);
+        command.arg("-c").arg(layout.dir.join("nats.conf"));
+        vec![Launch {
+            command,
+            wait_for_port: None,
+        }]
+    }
+
+    fn stop_signal(&self) -> Signal {
+        Signal::SIGINT
+    }
+
+    fn probe(&self, stream: &mut TcpStream) -> io::Result<()> {
+        let line = read_line(stream, 64 * 1024)?;
+        if line.starts_with("INFO ") {
+            Ok(())
+        } else {
+            Err(unexpected(format!("expected INFO {{...}}, got {line:?}")))
+        }
+    }
+
+    fn url(&self, host: &str, port: u16, options: &Options) -> String {
+        match &options.user {
+            Some((u, p)) => format!("nats://{u}:{p}@{host}:{port}"),
+            None => format!("nats://{host}:{port}"),
+        }
+    }
+
+    #[cfg(feature = "docker")]
+    fn container(&self, layout: &Layout, options: &Options) -> Result<ContainerPlan, BrokerError> {
+        let conf = "/etc/nats/labkit.conf";
+        Ok(ContainerPlan {
+            port: layout.port,
+            cmd: vec!["-c".into(), conf.into()],
+            files: vec![(conf.into(), config(layout, options)?.into_bytes())],
+        })
+    }
+}

@@ -1,0 +1,270 @@
+//! A private broker: the installed program, run on free ports with its own
+//! temporary data directory, owned by one [`Broker`](super::Broker) handle.
+//!
+//! Nothing is shared with the machine's own services or with other tests,
+//! so a test may stop, restart, crash, pause or fill it. Stopping keeps the
+//! ports and the data directory, so starting again is a restart in place —
+//! what durability lessons need. Dropping the handle ends the processes and
+//! removes the directory.
+
+use std::collections::BTreeMap;
+use std::net::{SocketAddr, TcpListener};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use tempfile::TempDir;
+
+use super::process::{Group, tail};
+use super::ready::{NotReady, wait_ready};
+use super::recipe::{Layout, Recipe};
+use super::{BrokerError, Lookup, Options};
+
+/// How many log lines an error message quotes.
+const TAIL_LINES: usize = 20;
+
+/// One private broker. Field order matters: the processes end before the
+/// directory they write to is removed.
+#[derive(Debug)]
+pub(crate) struct Private {
+    group: Option<Group>,
+    recipe: &'static dyn Recipe,
+    program: PathBuf,
+    lookup: Lookup,
+    layout: Layout,
+    public: Vec<String>,
+    log: PathBuf,
+    dir: TempDir,
+}
+
+/// `n` distinct free ports on loopback: bind them all to port 0, note what
+/// the kernel chose, release them. Another process could take one before
+/// the broker binds it; on a test machine that is rare enough.
+pub(crate) fn free_ports(n: usize) -> std::io::Result<Vec<u16>> {
+    let listeners = (0..n)
+        .map(|_| TcpListener::bind(("127.0.0.1", 0)))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    listeners
+        .iter()
+        .map(|l| l.local_addr().map(|a| a.port()))
+        .collect()
+}
+
+impl Private {
+    /// Make the data directory and configuration, start, wait until ready.
+    pub async fn start_new(
+        recipe: &'static dyn Recipe,
+        program: PathBuf,
+        options: &Options,
+        lookup: &Lookup,
+    ) -> Result<Private, BrokerError> {
+        let facts = recipe.facts();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("labkit-{}-", facts.program))
+            .tempdir()
+            .map_err(|e| BrokerError::io("creating a temporary data directory", e))?;
+
+        let needs = recipe.ports(options);
+        let mut names: Vec<(String, bool)> =
+            needs.into_iter().map(|n| (n.name, n.public)).collect();
+        for name in &options.ports {
+            if names.iter().any(|(n, _)| n == name) {
+                return Err(BrokerError::BadOption(format!(
+                    "port name {name:?} is already used by the {} recipe; pick another",
+                    facts.program
+                )));
+            }
+            names.push((name.clone(), true));
+        }
+        let ports = free_ports(names.len() + 1)
+            .map_err(|e| BrokerError::io("finding free ports on 127.0.0.1", e))?;
+        let layout = Layout {
+            dir: dir.path().to_path_buf(),
+            bind: "127.0.0.1",
+            port: ports[0],
+            ports: names
+                .iter()
+                .zip(&ports[1..])
+                .map(|((n, _), p)| (n.clone(), *p))
+                .collect::<BTreeMap<_, _>>(),
+            as_root: dir.path().metadata().map(|m| m.uid() == 0).unwrap_or(false),
+            in_container: false,
+        };
+        recipe.prepare(&layout, options, lookup)?;
+
+        let mut private = Private {
+            group: None,
+            recipe,
+            log: dir.path().join(format!("{}.log", facts.program)),
+            program,
+            lookup: lookup.clone(),
+            layout,
+            public: names
+                .into_iter()
+                .filter_map(|(n, public)| public.then_some(n))
+                .collect(),
+            dir,
+        };
+        match private.start().await {
+            Ok(()) => Ok(private),
+            Err(e) => {
+                private.keep_dir();
+                Err(e)
+            }
+        }
+    }
+
+    /// The main port.
+    pub fn port(&self) -> u16 {
+        self.layout.port
+    }
+
+    /// A port the reader or a plugin asked for.
+    pub fn named_port(&self, name: &str) -> Option<u16> {
+        self.public
+            .iter()
+            .any(|n| n == name)
+            .then(|| self.layout.named(name))
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The file that collects the broker's output.
+    pub fn log_file(&self) -> &Path {
+        &self.log
+    }
+
+    /// Whether the processes are running (possibly paused).
+    pub fn is_running(&mut self) -> bool {
+        match &mut self.group {
+            Some(group) => matches!(group.main_exited(), Ok(None)),
+            None => false,
+        }
+    }
+
+    /// The broker's process id (for RabbitMQ, the Erlang VM's, read from
+    /// its pid file once it has written one).
+    pub fn pid(&self) -> Option<u32> {
+        let group = self.group.as_ref()?;
+        self.recipe
+            .pid_file(&self.layout)
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .and_then(|s| s.trim().parse().ok())
+            .or_else(|| group.main_pid())
+    }
+
+    /// Start on the same ports and data directory; wait until it answers.
+    /// Does nothing if it is already running.
+    pub async fn start(&mut self) -> Result<(), BrokerError> {
+        if self.is_running() {
+            return Ok(());
+        }
+        self.end(Signal::SIGKILL, Duration::ZERO).await; // whatever is left of a crash
+        let facts = self.recipe.facts();
+        let launches = self.recipe.launch(&self.layout, &self.program, &self.lookup);
+        let log = self.log.clone();
+        let group = tokio::task::spawn_blocking(move || Group::spawn(launches, &log))
+            .await
+            .map_err(|e| BrokerError::io("starting the broker", std::io::Error::other(e)))?
+            .map_err(|cause| BrokerError::Spawn {
+                program: self.program.display().to_string(),
+                cause,
+            })?;
+        let program = group.main_name().to_owned();
+        self.group = Some(group);
+
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.layout.port));
+        let extra: Vec<SocketAddr> = self
+            .public
+            .iter()
+            .map(|n| SocketAddr::from(([127, 0, 0, 1], self.layout.named(n))))
+            .collect();
+        let deadline = Instant::now() + facts.ready_timeout;
+        let group = self.group.as_mut();
+        let outcome = match group {
+            Some(group) => {
+                wait_ready(self.recipe, addr, &extra, deadline, || {
+                    match group.main_exited() {
+                        Ok(Some(status)) => Some(status.to_string()),
+                        Ok(None) => None,
+                        Err(e) => Some(e.to_string()),
+                    }
+                })
+                .await
+            }
+            None => Ok(()),
+        };
+        let Err(why) = outcome else {
+            return Ok(());
+        };
+        self.end(Signal::SIGKILL, Duration::ZERO).await;
+        let tail = tail(&self.log, TAIL_LINES);
+        Err(match why {
+            NotReady::GaveUp(status) => BrokerError::Exited {
+                program,
+                status,
+                log: self.log.clone(),
+                tail,
+            },
+            NotReady::TimedOut(cause) => BrokerError::NotReady {
+                program,
+                port: self.layout.port,
+                waited: facts.ready_timeout,
+                cause,
+                log: self.log.clone(),
+                tail,
+            },
+        })
+    }
+
+    /// Ask the broker to shut down cleanly and wait for it; the data stays.
+    pub async fn stop(&mut self) {
+        let facts = self.recipe.facts();
+        self.end(self.recipe.stop_signal(), facts.stop_timeout).await;
+    }
+
+    /// SIGKILL every process: a crash, with no chance to save anything.
+    pub async fn kill(&mut self) -> Result<(), BrokerError> {
+        self.running_group("kill")?;
+        self.end(Signal::SIGKILL, Duration::ZERO).await;
+        Ok(())
+    }
+
+    /// SIGSTOP (pause) or SIGCONT (resume) every process.
+    pub fn signal(&mut self, action: &'static str, signal: Signal) -> Result<(), BrokerError> {
+        self.running_group(action)?.signal_all(signal);
+        Ok(())
+    }
+
+    fn running_group(&mut self, action: &'static str) -> Result<&Group, BrokerError> {
+        if !self.is_running() {
+            return Err(BrokerError::NotRunning {
+                action,
+                program: self.recipe.facts().program.to_owned(),
+            });
+        }
+        self.group.as_ref().ok_or(BrokerError::NotRunning {
+            action,
+            program: self.recipe.facts().program.to_owned(),
+        })
+    }
+
+    /// End the processes off the async runtime's threads.
+    async fn end(&mut self, first: Signal, grace: Duration) {
+        if let Some(mut group) = self.group.take() {
+            let _ = tokio::task::spawn_blocking(move || group.end(first, grace)).await;
+        }
+    }
+
+    /// Keep the data directory after this handle is gone (for a failed
+    /// start, so the log named in the error can still be read).
+    fn keep_dir(self) -> PathBuf {
+        let Private { group, dir, .. } = self;
+        drop(group);
+        dir.keep()
+    }
+}

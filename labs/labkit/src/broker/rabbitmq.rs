@@ -1,0 +1,250 @@
+//! RabbitMQ, the AMQP 0-9-1 broker: its many environment variables, its
+//! own epmd, its config file, and a probe that sends the AMQP protocol
+//! header and waits for `Connection.Start`.
+//!
+//! RabbitMQ is an Erlang node, and an Erlang node needs a port mapper
+//! (epmd) and a distribution port besides its AMQP port. A private instance
+//! gets all three on free ports, plus its own `HOME` (for the Erlang
+//! cookie), so it never meets the machine's own RabbitMQ. Its epmd runs in
+//! the foreground in the broker's process group, so it dies with it;
+//! `-start_epmd false` stops Erlang from starting a daemonised one that
+//! would escape.
+//!
+//! The installed `rabbitmq-server` on Debian is a wrapper that switches to
+//! the `rabbitmq` user; labkit runs the real script next to it instead.
+//! That script starts `erl` as a child and turns SIGTERM into a clean stop.
+//! A fresh node answers AMQP after 2–5 s of CPU-bound boot, so share one
+//! among tests that only publish and consume.
+
+use std::io::{self, Write};
+use std::net::TcpStream;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+#[cfg(feature = "docker")]
+use super::recipe::ContainerPlan;
+use super::recipe::{
+    Facts, Launch, Layout, PortNeed, Recipe, Tls, read_n, unexpected, write_file,
+};
+use super::{BrokerError, Kind, Lookup, Options};
+
+/// The RabbitMQ recipe.
+pub(crate) struct RabbitMq;
+
+static FACTS: Facts = Facts {
+    kind: Kind::RabbitMq,
+    protocol: "AMQP",
+    env_var: "AMQP_URL",
+    schemes: &[("amqp", 5672, Tls::Plain), ("amqps", 5671, Tls::Tls)],
+    example_url: "amqp://guest:guest@127.0.0.1:5672/%2f",
+    standard_port: 5672,
+    program: "rabbitmq-server",
+    apt_package: "rabbitmq-server",
+    image: ("rabbitmq", "3"),
+    container_dir: "/var/lib/rabbitmq",
+    ready_timeout: Duration::from_secs(60),
+    stop_timeout: Duration::from_secs(30),
+};
+
+/// Plugins that listen, the name of their port, and the config key prefix.
+const LISTENING_PLUGINS: [(&str, &str, &str); 4] = [
+    ("rabbitmq_stream", "stream", "stream.listeners.tcp.1"),
+    ("rabbitmq_management", "management", "management.tcp.port"),
+    ("rabbitmq_mqtt", "mqtt", "mqtt.listeners.tcp.1"),
+    ("rabbitmq_stomp", "stomp", "stomp.listeners.tcp.1"),
+];
+
+fn config(layout: &Layout, options: &Options) -> Result<String, BrokerError> {
+    let mut text = String::from("# Written by labkit for one private RabbitMQ.\n");
+    if layout.in_container {
+        // Reached through Docker's port mapping, so not from loopback.
+        text.push_str("listeners.tcp.default = 5672\nloopback_users.guest = false\n");
+    }
+    text.push_str("log.console = true\nlog.console.level = info\nlog.file = false\n");
+    if let Some((user, password)) = &options.user {
+        text.push_str(&format!(
+            "default_user = {user}\ndefault_pass = {password}\n"
+        ));
+    }
+    for (plugin, port_name, key) in LISTENING_PLUGINS {
+        if !options.plugins.iter().any(|p| p == plugin) {
+            continue;
+        }
+        let port = layout.named(port_name);
+        if key.ends_with(".port") {
+            text.push_str(&format!(
+                "{key} = {port}\nmanagement.tcp.ip = {}\n",
+                layout.bind
+            ));
+        } else {
+            text.push_str(&format!("{key} = {}:{port}\n", layout.bind));
+        }
+        if plugin == "rabbitmq_stream" {
+            // Stream clients reconnect to the advertised address.
+            text.push_str(&format!(
+                "stream.advertised_host = localhost\nstream.advertised_port = {port}\n"
+            ));
+        }
+    }
+    text.push_str(&layout.reader_lines(options)?);
+    Ok(text)
+}
+
+fn enabled_plugins(options: &Options) -> String {
+    format!("[{}].\n", options.plugins.join(","))
+}
+
+/// A cookie nobody else uses; the node is only reachable on loopback.
+fn cookie() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("LABKIT{}X{nanos}", std::process::id())
+}
+
+/// Debian's `/usr/sbin/rabbitmq-server` links to a wrapper that switches
+/// user and reads the wrong cookie; the real script sits beside it.
+fn real_script(found: &Path) -> PathBuf {
+    let Ok(real) = found.canonicalize() else {
+        return found.to_path_buf();
+    };
+    let beside = real.with_file_name("rabbitmq-server");
+    if beside.is_file() { beside } else { real }
+}
+
+impl Recipe for RabbitMq {
+    fn facts(&self) -> &'static Facts {
+        &FACTS
+    }
+
+    fn ports(&self, options: &Options) -> Vec<PortNeed> {
+        let mut needs = vec![
+            PortNeed {
+                name: "dist".into(),
+                public: false,
+            },
+            PortNeed {
+                name: "epmd".into(),
+                public: false,
+            },
+        ];
+        for (plugin, port_name, _) in LISTENING_PLUGINS {
+            if options.plugins.iter().any(|p| p == plugin) {
+                needs.push(PortNeed {
+                    name: port_name.into(),
+                    public: true,
+                });
+            }
+        }
+        needs
+    }
+
+    fn prepare(
+        &self,
+        layout: &Layout,
+        options: &Options,
+        _lookup: &Lookup,
+    ) -> Result<(), BrokerError> {
+        let home = layout.dir.join("home");
+        std::fs::create_dir_all(&home)
+            .map_err(|e| BrokerError::io(format!("creating {}", home.display()), e))?;
+        let cookie_path = home.join(".erlang.cookie");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o400)
+            .open(&cookie_path)
+            .and_then(|mut f| f.write_all(cookie().as_bytes()))
+            .map_err(|e| BrokerError::io(format!("writing {}", cookie_path.display()), e))?;
+        write_file(&layout.dir.join("rabbitmq.conf"), &config(layout, options)?)?;
+        write_file(&layout.dir.join("enabled_plugins"), &enabled_plugins(options))?;
+        write_file(&layout.dir.join("rabbitmq-env.conf"), "")
+    }
+
+    fn launch(&self, layout: &Layout, program: &Path, lookup: &Lookup) -> Vec<Launch> {
+        let epmd_port = layout.named("epmd");
+        let mut epmd = Command::new(lookup.find_program("epmd").unwrap_or("epmd".into()));
+        epmd.args(["-address", layout.bind, "-port", &epmd_port.to_string()]);
+
+        let dir = |rel: &str| layout.dir.join(rel);
+        let mut server = Command::new(real_script(program));
+        server
+            .env("PATH", lookup.path_value())
+            .env("HOME", dir("home"))
+            .env("RABBITMQ_NODENAME", format!("labkit{}@localhost", layout.port))
+            .env("RABBITMQ_NODE_IP_ADDRESS", layout.bind)
+            .env("RABBITMQ_NODE_PORT", layout.port.to_string())
+            .env("RABBITMQ_DIST_PORT", layout.named("dist").to_string())
+            .env("ERL_EPMD_PORT", epmd_port.to_string())
+            .env("ERL_EPMD_ADDRESS", layout.bind)
+            .env("RABBITMQ_MNESIA_BASE", dir("mnesia"))
+            .env("RABBITMQ_LOG_BASE", dir("log"))
+            .env("RABBITMQ_PID_FILE", dir("rabbit.pid"))
+            .env("RABBITMQ_ENABLED_PLUGINS_FILE", dir("enabled_plugins"))
+            .env("RABBITMQ_CONF_ENV_FILE", dir("rabbitmq-env.conf"))
+            .env("RABBITMQ_CONFIG_FILE", dir("rabbitmq.conf"))
+            .env("RABBITMQ_ADVANCED_CONFIG_FILE", dir("advanced.config"))
+            // No daemonised epmd; no busy-waiting schedulers on a shared machine.
+            .env(
+                "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS",
+                "-start_epmd false +sbwt none +sbwtdcpu none +sbwtdio none",
+            );
+        vec![
+            Launch {
+                command: epmd,
+                wait_for_port: Some(epmd_port),
+            },
+            Launch {
+                command: server,
+                wait_for_port: None,
+            },
+        ]
+    }
+
+    fn pid_file(&self, layout: &Layout) -> Option<PathBuf> {
+        Some(layout.dir.join("rabbit.pid"))
+    }
+
+    fn probe(&self, stream: &mut TcpStream) -> io::Result<()> {
+        stream.write_all(b"AMQP\x00\x00\x09\x01")?;
+        // A method frame (type 1) on channel 0 carrying class 10 method 10:
+        // Connection.Start.
+        let head = read_n(stream, 11)?;
+        if head[0] == 1 && head[1..3] == [0, 0] && head[7..11] == [0, 10, 0, 10] {
+            Ok(())
+        } else {
+            Err(unexpected(format!(
+                "expected a Connection.Start frame, got {head:02x?}"
+            )))
+        }
+    }
+
+    fn url(&self, host: &str, port: u16, options: &Options) -> String {
+        let (user, password) = options
+            .user
+            .clone()
+            .unwrap_or_else(|| ("guest".into(), "guest".into()));
+        format!("amqp://{user}:{password}@{host}:{port}/%2f")
+    }
+
+    #[cfg(feature = "docker")]
+    fn container(&self, layout: &Layout, options: &Options) -> Result<ContainerPlan, BrokerError> {
+        Ok(ContainerPlan {
+            port: layout.port,
+            cmd: Vec::new(),
+            files: vec![
+                (
+                    "/etc/rabbitmq/conf.d/90-labkit.conf".into(),
+                    config(layout, options)?.into_bytes(),
+                ),
+                (
+                    "/etc/rabbitmq/enabled_plugins".into(),
+                    enabled_plugins(options).into_bytes(),
+                ),
+            ],
+        })
+    }
+}

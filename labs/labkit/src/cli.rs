@@ -1,0 +1,194 @@
+//! The command-line convention every lab follows.
+//!
+//! ```text
+//! cargo run -p lab-X                 # the guided tour: every scenario, with narration
+//! cargo run -p lab-X -- <scenario>   # one scenario
+//! cargo run -p lab-X -- --help       # lists the scenarios
+//! cargo run -p lab-X -- --out DIR    # also write each report as JSON and SVG under DIR
+//! ```
+//!
+//! A lab describes its scenarios as a list of [`Scenario`]s and dispatches on
+//! the name itself (a plain `match`, easy to read). This module does the rest:
+//! parsing, the narration around each scenario, progress on long runs, and —
+//! most important for a reader — turning any failure into **one clear line**
+//! and a non-zero exit instead of a panic and a backtrace.
+
+use std::future::Future;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{Args, Parser};
+
+use crate::report::Report;
+
+/// One scenario of a lab: what the tour runs and what `--help` lists.
+#[derive(Debug, Clone, Copy)]
+pub struct Scenario {
+    /// The name typed on the command line, e.g. `keepalive`.
+    pub name: &'static str,
+    /// One line for `--help`.
+    pub about: &'static str,
+    /// What to notice in the output: printed before the scenario runs.
+    pub notice: &'static str,
+}
+
+/// Arguments every lab accepts. A lab flattens this into its own `Parser`
+/// struct with `#[command(flatten)]` and adds what it needs.
+#[derive(Debug, Clone, Args)]
+pub struct Common {
+    /// The scenario to run; without one, the lab walks through all of them.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: Option<String>,
+
+    /// Also write each scenario's report (JSON, and SVG charts) under this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+impl Common {
+    /// The scenarios to run, in order: the chosen one or the whole tour.
+    pub fn selected<'a>(&self, all: &'a [Scenario]) -> Vec<&'a Scenario> {
+        match &self.scenario {
+            Some(name) => all.iter().filter(|s| s.name == name).collect(),
+            None => all.iter().collect(),
+        }
+    }
+}
+
+/// Parses the command line of a lab whose argument struct is `A`.
+///
+/// The positional `SCENARIO` argument accepts exactly the lab's scenario
+/// names, and `--help` lists them with their one-line descriptions.
+pub fn parse<A: Parser>(scenarios: &[Scenario]) -> A {
+    let values: Vec<PossibleValue> = scenarios
+        .iter()
+        .map(|s| PossibleValue::new(s.name).help(s.about))
+        .collect();
+    let command = A::command().mut_arg("scenario", |arg| {
+        arg.value_parser(PossibleValuesParser::new(values))
+            .hide_possible_values(false)
+    });
+    let matches = command.get_matches();
+    A::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// Runs a lab's `async` body on a tokio runtime and turns its outcome into
+/// the process's exit code.
+///
+/// An error is printed as a single line, `error: ...`, with the causes joined
+/// by `: ` (anyhow's alternate format), and the process exits with status 1.
+/// Errors from the labs are written to say what is wrong *and* how to fix it.
+pub fn run<F, Fut>(body: F) -> ExitCode
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = anyhow::Result<()>>,
+{
+    quiet_panics();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(body()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A panic is a bug in the lab, not the reader's fault: say so in one line
+/// (the backtrace is still there with `RUST_BACKTRACE=1`).
+fn quiet_panics() {
+    if std::env::var_os("RUST_BACKTRACE").is_some() {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        eprintln!(
+            "error: the lab hit a bug{location}: {message} (please report it; RUST_BACKTRACE=1 shows more)"
+        );
+    }));
+}
+
+/// Prints the heading and the "what to notice" narration of a scenario.
+pub fn announce(lab: &str, scenario: &Scenario) {
+    println!();
+    println!("━━ {lab} · {} ━━", scenario.name);
+    println!("{}", scenario.about);
+    if !scenario.notice.is_empty() {
+        println!("What to notice: {}", scenario.notice);
+    }
+    println!();
+}
+
+/// Prints a finished scenario's report and writes it under `--out` if given.
+pub fn finish(report: &Report, common: &Common) -> anyhow::Result<()> {
+    report.print();
+    if let Some(dir) = &common.out {
+        let written = report
+            .write(dir)
+            .map_err(|e| anyhow::anyhow!("cannot write the report under {}: {e}", dir.display()))?;
+        for path in written {
+            println!("  wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// A one-line progress indicator on stderr for long runs.
+///
+/// It redraws in place on a terminal and stays silent otherwise, so logs
+/// and CI output are not flooded.
+pub struct Progress {
+    label: String,
+    total: u64,
+    done: u64,
+    shown: bool,
+}
+
+impl Progress {
+    /// Starts counting `total` steps of the work named `label`.
+    pub fn new(label: impl Into<String>, total: u64) -> Self {
+        Progress {
+            label: label.into(),
+            total,
+            done: 0,
+            shown: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Records `n` more steps done.
+    pub fn advance(&mut self, n: u64) {
+        self.done = (self.done + n).min(self.total);
+        if self.shown && (self.done == self.total || self.done % (self.total / 50).max(1) == 0) {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r  {} {}/{}", self.label, self.done, self.total);
+            let _ = err.flush();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if self.shown {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{:width$}\r", "", width = self.label.len() + 24);
+            let _ = err.flush();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Terminal tables line up, and a report survives a trip through JSON.
+
+use labkit::measure::{Latencies, LatencySummary};
+use labkit::report::{BarChart, Report, Table};
+
+fn sample() -> Table {
+    let mut t = Table::new("Round trip over loopback", &["transport", "p50 (us)", "p99 (us)", "vs TCP"]);
+    t.row(["raw TCP", "4.1", "6.0", "1.0x"])
+        .row(["HTTP/1.1 keep-alive", "41.0", "60.2", "10.0x"])
+        .row(["HTTP/1.1 new conn", "312.5", "1204.9", "76.2x"])
+        .note("client and server pinned to one CPU");
+    t
+}
+
+#[test]
+fn columns_line_up() {
+    let text = sample().to_string();
+    print!("{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Round trip over loopback");
+    assert_eq!(lines.len(), 1 + 2 + 3 + 1, "title, header, rule, 3 rows, 1 note");
+    assert_eq!(lines[6], "  note: client and server pinned to one CPU");
+
+    // The rule under the header shows each column's extent.
+    let rule = lines[2];
+    let spans: Vec<(usize, usize)> = {
+        let mut spans = vec![];
+        let mut start = None;
+        for (i, c) in rule.char_indices().chain([(rule.len(), ' ')]) {
+            match (c, start) {
+                ('-', None) => start = Some(i),
+                (' ', Some(s)) => {
+                    spans.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        spans
+    };
+    assert_eq!(spans.len(), 4);
+    assert_eq!(spans[0], (2, 2 + "HTTP/1.1 keep-alive".len()), "first column as wide as its widest cell");
+
+    for line in &lines[3..6] {
+        // Text column: left-aligned, starts at the column start.
+        assert_eq!(&line[spans[0].0..spans[0].0 + 4], &line[2..6]);
+        assert_ne!(line.as_bytes()[spans[0].0], b' ');
+        // Number columns: right-aligned, every cell ends at the column end.
+        for &(start, end) in &spans[1..] {
+            assert_ne!(line.as_bytes()[end - 1], b' ', "{line:?} ends a number at {end}");
+            assert_eq!(line.as_bytes()[start - 1], b' ');
+        }
+    }
+    // Headers follow their column's alignment.
+    assert!(lines[1].starts_with("  transport "));
+    assert_eq!(&lines[1][spans[3].0..spans[3].1], "vs TCP");
+}
+
+#[test]
+fn short_rows_are_padded_and_long_rows_widen_the_table() {
+    let mut t = Table::new("t", &["a", "b"]);
+    t.row(["x"]).row(["1", "2", "3"]);
+    let text = t.to_string();
+    print!("{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[2], "  -   -   -");
+    assert_eq!(lines[3], "  x");
+    assert_eq!(lines[4], "  1   2   3");
+}
+
+#[test]
+fn json_round_trip_keeps_tables_and_values() {
+    let lat: Latencies = (1..=100).map(std::time::Duration::from_millis).collect();
+    let mut report = Report::new("lab-rest", "keep-alive");
+    report
+        .table(sample())
+        .value("requests", 10_000)
+        .value("latency", lat.summary())
+        .value("pinned", true)
+        .chart("p50", BarChart::new("p50", "us").categories(["a"]).series("s", [1.0]).to_svg());
+
+    let json = report.to_json();
+    let back = Report::from_json(&json).expect("reads back");
+    assert_eq!(back.lab, "lab-rest");
+    assert_eq!(back.scenario, "keep-alive");
+    assert_eq!(back.tables, report.tables);
+    assert_eq!(back.values, report.values);
+    assert_eq!(back.values["requests"], 10_000);
+    let summary: LatencySummary = serde_json::from_value(back.values["latency"].clone()).unwrap();
+    assert_eq!(summary, lat.summary());
+
+    let raw: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(raw["charts"], serde_json::json!(["keep-alive-p50.svg"]));
+}
+
+#[test]
+fn write_puts_json_and_svgs_under_the_lab() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = Report::new("lab-rest", "new conn/req");
+    report.value("x", 1.5);
+    let svg = BarChart::new("t", "").categories(["a"]).series("s", [1.0]).to_svg();
+    report.chart("p50", svg.clone()).chart("p99", svg.clone());
+
+    let written = report.write(dir.path()).unwrap();
+    let names: Vec<String> = written
+        .iter()
+        .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["lab-rest/new-conn-req.json", "lab-rest/new-conn-req-p50.svg", "lab-rest/new-conn-req-p99.svg"]
+    );
+    assert_eq!(std::fs::read_to_string(&written[1]).unwrap(), svg);
+    let back = Report::from_json(&std::fs::read_to_string(&written[0]).unwrap()).unwrap();
+    assert_eq!(back.values["x"], 1.5);
+}
