@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy, http1};
 
-use crate::client::{self, failed};
+use crate::client::{self, Http1Conn};
 use crate::model::Reading;
 use crate::target::Target;
 
@@ -43,21 +43,19 @@ impl Exchange {
 /// crossed the wire.
 pub async fn measure(target: &Target) -> anyhow::Result<Vec<Exchange>> {
     let proxy = Proxy::start(target.addr()).await?;
-    let http = client::kept_alive();
-    let base = client::base(proxy.addr());
-
-    http.post(format!("{base}/readings"))
-        .json(&Reading::sample(7))
-        .send()
+    let mut conn = Http1Conn::open(proxy.addr()).await?;
+    let reading = serde_json::to_vec(&Reading::sample(7))?;
+    conn.send(client::request(
+        "POST",
+        proxy.addr(),
+        "/readings",
+        Some(reading),
+    )?)
+    .await
+    .context("POST /readings")?;
+    conn.get(proxy.addr(), "/readings/7")
         .await
-        .map_err(|e| failed("POST /readings", e))?;
-    http.get(format!("{base}/readings/7"))
-        .send()
-        .await
-        .map_err(|e| failed("GET /readings/7", e))?
-        .bytes()
-        .await
-        .map_err(|e| failed("reading the body of GET /readings/7", e))?;
+        .context("GET /readings/7")?;
 
     let recording = proxy.recording();
     let conn = recording.first().context("the proxy saw no connection")?;
@@ -81,7 +79,10 @@ pub async fn measure(target: &Target) -> anyhow::Result<Vec<Exchange>> {
             request_body: req.body_len,
             response_head: resp.head_len,
             response_body: resp.body_len,
-            request_head_text: String::from_utf8_lossy(&sent[req.offset..req.offset + req.head_len]).into_owned(),
+            request_head_text: String::from_utf8_lossy(
+                &sent[req.offset..req.offset + req.head_len],
+            )
+            .into_owned(),
         })
         .collect())
 }
@@ -92,7 +93,14 @@ pub async fn run(target: &Target) -> anyhow::Result<Report> {
     let exchanges = measure(target).await?;
     let mut table = Table::new(
         "One exchange, byte by byte (HTTP/1.1, as recorded by the proxy)",
-        &["exchange", "req head", "req body", "resp head", "resp body", "heads share"],
+        &[
+            "exchange",
+            "req head",
+            "req body",
+            "resp head",
+            "resp body",
+            "heads share",
+        ],
     );
     for x in &exchanges {
         table.row([
@@ -110,10 +118,18 @@ pub async fn run(target: &Target) -> anyhow::Result<Report> {
         exchanges[0].request_head + exchanges[0].request_body
     ));
     let mut report = Report::new(crate::LAB, "bytes");
-    report.text(format!(
-        "The head of the POST, exactly as sent:\n{}",
-        exchanges[0].request_head_text.trim_end()
-    ));
+    let mut head = Table::new(
+        "The head of the POST, exactly as the client sent it",
+        &["line"],
+    );
+    for line in exchanges[0]
+        .request_head_text
+        .lines()
+        .filter(|l| !l.is_empty())
+    {
+        head.row([line]);
+    }
+    report.table(head);
     report.table(table);
     for x in &exchanges {
         report.value(

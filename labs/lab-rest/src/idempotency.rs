@@ -43,15 +43,23 @@ pub async fn post_with_retry(
         }
         match post.send().await {
             Ok(answer) => {
-                let answer = answer.error_for_status().map_err(|e| failed("POST /charges", e))?;
-                let charge = answer.json().await.map_err(|e| failed("decoding the charge", e))?;
+                let answer = answer
+                    .error_for_status()
+                    .map_err(|e| failed("POST /charges", e))?;
+                let charge = answer
+                    .json()
+                    .await
+                    .map_err(|e| failed("decoding the charge", e))?;
                 return Ok((charge, attempt, errors));
             }
             // The request may or may not have reached the server: retry.
             Err(e) => errors.push(client::why(&e)),
         }
     }
-    Err(anyhow!("POST /charges failed 3 times: {}", errors.join("; ")))
+    Err(anyhow!(
+        "POST /charges failed 3 times: {}",
+        errors.join("; ")
+    ))
 }
 // ANCHOR_END: post_with_retry
 
@@ -59,7 +67,7 @@ pub async fn post_with_retry(
 pub async fn charge_through_cut(target: &Target, with_key: bool) -> anyhow::Result<Retried> {
     let proxy = Proxy::start(target.addr()).await?;
     let ledger_url = format!("http://{}/charges", target.addr());
-    let http = client::kept_alive();
+    let http = client::pooled();
     let before = ledger_size(&http, &ledger_url).await?;
 
     // ANCHOR: cut
@@ -67,7 +75,10 @@ pub async fn charge_through_cut(target: &Target, with_key: bool) -> anyhow::Resu
     proxy.faults().cut_on_next(Direction::ToClient);
     // ANCHOR_END: cut
     let key = format!("order-{}-{}", std::process::id(), crate::model::now_us());
-    let request = ChargeRequest { amount_cents: 4_200, currency: "EUR".into() };
+    let request = ChargeRequest {
+        amount_cents: 4_200,
+        currency: "EUR".into(),
+    };
     let url = format!("{}/charges", client::base(proxy.addr()));
     let (answer, attempts, errors) =
         post_with_retry(&http, &url, with_key.then_some(key.as_str()), &request).await?;
@@ -76,7 +87,10 @@ pub async fn charge_through_cut(target: &Target, with_key: bool) -> anyhow::Resu
     Ok(Retried {
         with_key,
         attempts,
-        first_error: errors.first().cloned().context("the proxy did not cut the first attempt")?,
+        first_error: errors
+            .first()
+            .cloned()
+            .context("the proxy did not cut the first attempt")?,
         charges_made: after - before,
         answer,
     })
@@ -104,13 +118,20 @@ pub async fn run(target: &Target) -> anyhow::Result<Report> {
     );
     for r in [&without, &with] {
         table.row([
-            if r.with_key { "with Idempotency-Key" } else { "no key" }.to_string(),
+            if r.with_key {
+                "with Idempotency-Key"
+            } else {
+                "no key"
+            }
+            .to_string(),
             r.attempts.to_string(),
             r.charges_made.to_string(),
             r.first_error.clone(),
         ]);
     }
-    table.note("same network failure, same retry; only the key decides whether the customer pays twice");
+    table.note(
+        "same network failure, same retry; only the key decides whether the customer pays twice",
+    );
     let mut report = Report::new(crate::LAB, "idempotency");
     report.table(table);
     report.value("charges_without_key", without.charges_made);

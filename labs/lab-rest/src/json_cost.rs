@@ -50,7 +50,11 @@ pub fn account(records: usize) -> serde_json::Result<Bytes> {
         .flat_map(|object| object.keys())
         .map(|key| key.len() + 3) // the quotes and the colon
         .sum();
-    Ok(Bytes { records, total: encoded.len(), field_names })
+    Ok(Bytes {
+        records,
+        total: encoded.len(),
+        field_names,
+    })
 }
 // ANCHOR_END: accounting
 
@@ -84,7 +88,10 @@ pub fn time(records: usize) -> serde_json::Result<Timing> {
     }
     encode.sort();
     decode.sort();
-    Ok(Timing { encode: encode[3], decode: decode[3] })
+    Ok(Timing {
+        encode: encode[3],
+        decode: decode[3],
+    })
 }
 
 /// The sizes the scenario compares.
@@ -94,7 +101,15 @@ pub const SIZES: [usize; 5] = [1, 10, 100, 1_000, 10_000];
 pub fn run() -> anyhow::Result<Report> {
     let mut table = Table::new(
         "JSON arrays of readings (serde_json), median of 7 rounds",
-        &["records", "bytes", "bytes/record", "field names", "encode", "decode", "decode MB/s"],
+        &[
+            "records",
+            "bytes",
+            "bytes/record",
+            "field names",
+            "encode",
+            "decode",
+            "decode MB/s",
+        ],
     );
     let mut per_record_ns = Vec::new();
     for records in SIZES {
@@ -115,20 +130,18 @@ pub fn run() -> anyhow::Result<Report> {
         ));
     }
     table.note("a benchmark, not a test: times depend on your CPU; sizes do not");
+    if cfg!(debug_assertions) {
+        table.note("this is a debug build: times are several times slower than optimized code; run `cargo run --release -p lab-rest -- json`");
+    }
     let mut report = Report::new(crate::LAB, "json");
     report.table(table);
     report.chart(
         "json",
-        BarChart {
-            title: "JSON cost per reading, by document size".into(),
-            unit: "ns per reading".into(),
-            categories: SIZES.iter().map(|n| format!("{n} readings")).collect(),
-            series: vec![
-                ("encode".into(), per_record_ns.iter().map(|p| p.0).collect()),
-                ("decode".into(), per_record_ns.iter().map(|p| p.1).collect()),
-            ],
-        }
-        .to_svg(),
+        BarChart::new("JSON cost per reading, by document size", "ns per reading")
+            .categories(SIZES.iter().map(|n| format!("{n} readings")))
+            .series("encode", per_record_ns.iter().map(|p| p.0))
+            .series("decode", per_record_ns.iter().map(|p| p.1))
+            .to_svg(),
     );
     report.value("bytes_per_reading", account(1_000)?.per_record());
     Ok(report)

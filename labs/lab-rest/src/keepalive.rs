@@ -12,7 +12,7 @@ use labkit::measure::Latencies;
 use labkit::report::{Report, Table};
 use labkit::wire::Proxy;
 
-use crate::client::{self, failed};
+use crate::client::Http1Conn;
 use crate::target::Target;
 
 /// What one way of sending `requests` requests cost.
@@ -26,31 +26,38 @@ pub struct Run {
 }
 
 // ANCHOR: sequential
-/// Sends `requests` GETs one after another with `http`, through a fresh
-/// proxy, and counts the TCP connections they needed.
-pub async fn sequential(
-    target: &Target,
-    label: &'static str,
-    http: reqwest::Client,
-    requests: usize,
-) -> anyhow::Result<Run> {
+/// Sends `requests` GETs one after another through a fresh proxy, on a new
+/// connection each time or all on one, and counts the TCP connections.
+pub async fn sequential(target: &Target, keep_alive: bool, requests: usize) -> anyhow::Result<Run> {
     let proxy = Proxy::start(target.addr()).await?;
-    let base = client::base(proxy.addr());
     let mut latencies = Latencies::new();
     let started = Instant::now();
+    let mut kept = None;
     for i in 0..requests {
         let sent = Instant::now();
-        http.get(format!("{base}/readings/{i}"))
-            .send()
-            .await
-            .map_err(|e| failed("GET /readings", e))?
-            .bytes()
-            .await
-            .map_err(|e| failed("reading a response body", e))?;
+        let path = format!("/readings/{i}");
+        if keep_alive {
+            if kept.is_none() {
+                kept = Some(Http1Conn::open(proxy.addr()).await?);
+            }
+            if let Some(conn) = kept.as_mut() {
+                conn.get(proxy.addr(), &path).await?;
+            }
+        } else {
+            // A new connection, used once and dropped (which closes it).
+            Http1Conn::open(proxy.addr())
+                .await?
+                .get(proxy.addr(), &path)
+                .await?;
+        }
         latencies.record(sent.elapsed());
     }
     Ok(Run {
-        label,
+        label: if keep_alive {
+            "one kept-alive connection"
+        } else {
+            "new connection each"
+        },
         requests,
         connections: proxy.connections_opened(),
         elapsed: started.elapsed(),
@@ -61,8 +68,8 @@ pub async fn sequential(
 
 /// Both ways, side by side.
 pub async fn compare(target: &Target, requests: usize) -> anyhow::Result<(Run, Run)> {
-    let fresh = sequential(target, "new connection each", client::fresh_connections(), requests).await?;
-    let kept = sequential(target, "one kept-alive connection", client::kept_alive(), requests).await?;
+    let fresh = sequential(target, false, requests).await?;
+    let kept = sequential(target, true, requests).await?;
     Ok((fresh, kept))
 }
 

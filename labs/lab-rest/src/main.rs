@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use labkit::cli::{self, Common, Scenario};
 use lab_rest::{Target, anatomy, caching, idempotency, json_cost, keepalive, multiplex, polling};
+use labkit::cli::{self, Common, Scenario};
 
 const SCENARIOS: &[Scenario] = &[
     Scenario {
@@ -56,7 +56,10 @@ const SCENARIOS: &[Scenario] = &[
 ];
 
 #[derive(Parser)]
-#[command(name = "lab-rest", about = "Chapter 1: what HTTP/1.1 + JSON costs, measured on your machine")]
+#[command(
+    name = "lab-rest",
+    about = "Chapter 1: what HTTP/1.1 + JSON costs, measured on your machine"
+)]
 struct Args {
     #[command(flatten)]
     common: Common,
@@ -106,10 +109,16 @@ fn main() -> ExitCode {
 async fn serve(listen: &str) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("cannot listen on {listen} (is another program using it? try --listen 127.0.0.1:0)"))?;
+        .with_context(|| {
+            format!(
+                "cannot listen on {listen} (is another program using it? try --listen 127.0.0.1:0)"
+            )
+        })?;
     let server = lab_rest::server::spawn(listener).await?;
     println!("lab-rest server on http://{} — Ctrl-C to stop", server.addr);
     println!("try: curl -i http://{}/readings/7", server.addr);
-    tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("cannot wait for Ctrl-C")?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! interleaves many streams on one connection. The proxy counts connections;
 //! the server counts how many requests it had in flight at once.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,7 @@ use labkit::wire::Proxy;
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 
-use crate::client::{self, failed};
+use crate::client::{self, Http1Conn, Http2Conn, failed};
 use crate::server::Stats;
 use crate::target::Target;
 
@@ -61,19 +62,22 @@ pub async fn batch(
     server_delay: Duration,
 ) -> anyhow::Result<Outcome> {
     let proxy = Proxy::start(target.addr()).await?;
-    let base = client::base(proxy.addr());
-    let control = client::kept_alive();
+    let control = client::pooled();
     let stats_url = format!("http://{}/stats", target.addr());
-    control.delete(&stats_url).send().await.map_err(|e| failed("DELETE /stats", e))?;
+    control
+        .delete(&stats_url)
+        .send()
+        .await
+        .map_err(|e| failed("DELETE /stats", e))?;
 
-    let urls: Vec<String> = (0..requests)
-        .map(|i| format!("{base}/readings/{i}?delay_ms={}", server_delay.as_millis()))
+    let paths: Vec<String> = (0..requests)
+        .map(|i| format!("/readings/{i}?delay_ms={}", server_delay.as_millis()))
         .collect();
     let started = Instant::now();
-    let latencies = match strategy {
-        Strategy::Http1Unbounded => all_at_once(client::kept_alive(), urls).await?,
-        Strategy::Http2 => all_at_once(client::http2(), urls).await?,
-        Strategy::Http1Lanes(lanes) => in_lanes(lanes, urls).await?,
+    let finished = match strategy {
+        Strategy::Http1Unbounded => connection_each(proxy.addr(), paths, started).await?,
+        Strategy::Http1Lanes(lanes) => in_lanes(proxy.addr(), lanes, paths, started).await?,
+        Strategy::Http2 => streams(proxy.addr(), paths, started).await?,
     };
     let elapsed = started.elapsed();
 
@@ -89,66 +93,86 @@ pub async fn batch(
         strategy,
         connections: proxy.connections_opened(),
         server_max_in_flight: stats.max_in_flight,
-        latencies,
+        latencies: finished.into_iter().collect(),
         elapsed,
     })
 }
 
 // ANCHOR: all_at_once
-/// Starts every request at once on one client and lets it choose how to
-/// carry them: reqwest opens HTTP/1.1 connections as needed, or multiplexes
-/// HTTP/2 streams on one.
-async fn all_at_once(http: reqwest::Client, urls: Vec<String>) -> anyhow::Result<Latencies> {
-    let started = Instant::now();
+/// HTTP/2: one connection, every request a stream on it, all in flight at once.
+async fn streams(
+    addr: SocketAddr,
+    paths: Vec<String>,
+    started: Instant,
+) -> anyhow::Result<Vec<Duration>> {
+    let conn = Http2Conn::open(addr).await?;
     let mut tasks = JoinSet::new();
-    for url in urls {
-        let http = http.clone();
+    for path in paths {
+        let mut conn = conn.clone(); // another handle to the same connection
         tasks.spawn(async move {
-            let response = http.get(&url).send().await.map_err(|e| failed("GET", e))?;
-            response.bytes().await.map_err(|e| failed("reading a body", e))?;
+            conn.get(addr, &path).await?;
             anyhow::Ok(started.elapsed())
         });
     }
-    collect(tasks).await
+    join(tasks).await
+}
+
+/// HTTP/1.1 with no limit: each request in flight needs its own connection.
+async fn connection_each(
+    addr: SocketAddr,
+    paths: Vec<String>,
+    started: Instant,
+) -> anyhow::Result<Vec<Duration>> {
+    let mut tasks = JoinSet::new();
+    for path in paths {
+        tasks.spawn(async move {
+            Http1Conn::open(addr).await?.get(addr, &path).await?;
+            anyhow::Ok(started.elapsed())
+        });
+    }
+    join(tasks).await
 }
 // ANCHOR_END: all_at_once
 
-/// `lanes` workers, each with its own single kept-alive connection, take
-/// the requests from one queue: at most `lanes` are in flight.
-async fn in_lanes(lanes: usize, urls: Vec<String>) -> anyhow::Result<Latencies> {
-    let started = Instant::now();
-    let queue = Arc::new(Mutex::new(urls));
+/// HTTP/1.1 like a browser: `lanes` connections take requests from one
+/// queue, one at a time each.
+async fn in_lanes(
+    addr: SocketAddr,
+    lanes: usize,
+    paths: Vec<String>,
+    started: Instant,
+) -> anyhow::Result<Vec<Duration>> {
+    let queue = Arc::new(Mutex::new(paths));
     let mut workers = JoinSet::new();
     for _ in 0..lanes {
         let queue = queue.clone();
-        let http = client::kept_alive();
         workers.spawn(async move {
+            let mut conn = Http1Conn::open(addr).await?;
             let mut finished = Vec::new();
             loop {
-                let Some(url) = queue.lock().await.pop() else { break };
-                let response = http.get(&url).send().await.map_err(|e| failed("GET", e))?;
-                response.bytes().await.map_err(|e| failed("reading a body", e))?;
+                let Some(path) = queue.lock().await.pop() else {
+                    break;
+                };
+                conn.get(addr, &path).await?;
                 finished.push(started.elapsed());
             }
             anyhow::Ok(finished)
         });
     }
-    let mut latencies = Latencies::new();
-    while let Some(done) = workers.join_next().await {
-        for d in done.context("a lane task died")?? {
-            latencies.record(d);
-        }
+    let mut finished = Vec::new();
+    while let Some(lane) = workers.join_next().await {
+        finished.extend(lane.context("a lane task died")??);
     }
-    Ok(latencies)
+    Ok(finished)
 }
 
-/// Gathers the completion times (measured from the common start) of tasks.
-async fn collect(mut tasks: JoinSet<anyhow::Result<Duration>>) -> anyhow::Result<Latencies> {
-    let mut latencies = Latencies::new();
+/// Waits for every task and collects their completion times.
+async fn join(mut tasks: JoinSet<anyhow::Result<Duration>>) -> anyhow::Result<Vec<Duration>> {
+    let mut finished = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        latencies.record(done.context("a request task died")??);
+        finished.push(done.context("a request task died")??);
     }
-    Ok(latencies)
+    Ok(finished)
 }
 
 /// The three strategies on the same batch, one after the other.
@@ -158,7 +182,11 @@ pub async fn compare(
     server_delay: Duration,
 ) -> anyhow::Result<Vec<Outcome>> {
     let mut outcomes = Vec::new();
-    for strategy in [Strategy::Http1Unbounded, Strategy::Http1Lanes(6), Strategy::Http2] {
+    for strategy in [
+        Strategy::Http1Unbounded,
+        Strategy::Http1Lanes(6),
+        Strategy::Http2,
+    ] {
         outcomes.push(batch(target, strategy, requests, server_delay).await?);
     }
     Ok(outcomes)
@@ -170,7 +198,13 @@ pub async fn run(target: &Target) -> anyhow::Result<Report> {
     let outcomes = compare(target, 100, delay).await?;
     let mut table = Table::new(
         "100 GETs started at once; the server takes 50 ms over each",
-        &["client", "TCP conns", "server in flight (max)", "done p50", "done max"],
+        &[
+            "client",
+            "TCP conns",
+            "server in flight (max)",
+            "done p50",
+            "done max",
+        ],
     );
     for o in &outcomes {
         let s = o.latencies.summary();
@@ -187,15 +221,15 @@ pub async fn run(target: &Target) -> anyhow::Result<Report> {
     report.table(table);
     report.chart(
         "multiplex",
-        BarChart {
-            title: "100 concurrent requests: time until the last one completes".into(),
-            unit: "ms".into(),
-            categories: outcomes.iter().map(|o| o.strategy.label()).collect(),
-            series: vec![(
-                "last response".into(),
-                outcomes.iter().map(|o| o.latencies.summary().max_us / 1e3).collect(),
-            )],
-        }
+        BarChart::new(
+            "100 concurrent requests: time until the last one completes",
+            "ms",
+        )
+        .categories(outcomes.iter().map(|o| o.strategy.label()))
+        .series(
+            "last response",
+            outcomes.iter().map(|o| o.latencies.summary().max_us / 1e3),
+        )
         .to_svg(),
     );
     for o in &outcomes {

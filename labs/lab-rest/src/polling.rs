@@ -70,7 +70,7 @@ pub async fn receive(
 ) -> anyhow::Result<Delivery> {
     let proxy = Proxy::start(target.addr()).await?;
     let base = client::base(proxy.addr());
-    let http = client::kept_alive();
+    let http = client::pooled();
     let mut last = after;
     let mut delivery = Delivery {
         waiting,
@@ -85,17 +85,26 @@ pub async fn receive(
             Waiting::Poll { .. } => format!("{base}/events?after={last}"),
             Waiting::LongPoll => format!("{base}/events/wait?after={last}&timeout_ms=5000"),
         };
-        let answer = http.get(url).send().await.map_err(|e| failed("GET /events", e))?;
+        let answer = http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| failed("GET /events", e))?;
         delivery.requests += 1;
         let events: Vec<Event> = match answer.status() {
             StatusCode::NO_CONTENT => Vec::new(),
-            _ => answer.json().await.map_err(|e| failed("decoding events", e))?,
+            _ => answer
+                .json()
+                .await
+                .map_err(|e| failed("decoding events", e))?,
         };
         if events.is_empty() {
             delivery.empty_answers += 1;
         }
         for event in events {
-            delivery.delays.record(Duration::from_micros(now_us().saturating_sub(event.published_at_us)));
+            delivery.delays.record(Duration::from_micros(
+                now_us().saturating_sub(event.published_at_us),
+            ));
             last = event.id;
             delivery.received.push(event.id);
         }
@@ -117,7 +126,7 @@ pub async fn race(
     waitings: &[Waiting],
     gaps: &[Duration],
 ) -> anyhow::Result<Vec<Delivery>> {
-    let control = client::kept_alive();
+    let control = client::pooled();
     let events_url = format!("http://{}/events", target.addr());
     let existing: Vec<Event> = control
         .get(&events_url)
@@ -150,7 +159,12 @@ pub async fn race(
     let deliveries = deliveries?;
     for d in &deliveries {
         if d.received.len() != gaps.len() {
-            bail!("{} received {} events, expected {}", d.waiting.label(), d.received.len(), gaps.len());
+            bail!(
+                "{} received {} events, expected {}",
+                d.waiting.label(),
+                d.received.len(),
+                gaps.len()
+            );
         }
     }
     Ok(deliveries)
@@ -166,15 +180,26 @@ pub fn irregular_gaps(events: usize) -> Vec<Duration> {
 /// The `polling` scenario.
 pub async fn run(target: &Target) -> anyhow::Result<Report> {
     let waitings = [
-        Waiting::Poll { interval: Duration::from_millis(50) },
-        Waiting::Poll { interval: Duration::from_millis(500) },
+        Waiting::Poll {
+            interval: Duration::from_millis(50),
+        },
+        Waiting::Poll {
+            interval: Duration::from_millis(500),
+        },
         Waiting::LongPoll,
     ];
     let gaps = irregular_gaps(12);
     let deliveries = race(target, &waitings, &gaps).await?;
     let mut table = Table::new(
         "12 events published at irregular moments, received three ways at once",
-        &["client", "requests", "empty answers", "bytes/event", "delay p50", "delay max"],
+        &[
+            "client",
+            "requests",
+            "empty answers",
+            "bytes/event",
+            "delay p50",
+            "delay max",
+        ],
     );
     for d in &deliveries {
         let s = d.delays.summary();

@@ -29,7 +29,9 @@ impl Target {
     /// it answers `GET /health` like the lab's server does.
     pub async fn remote(url: &str) -> anyhow::Result<Target> {
         let parsed = Url::parse(url).map_err(|e| {
-            anyhow!("--server {url:?} is not a URL ({e}); expected something like http://127.0.0.1:3000")
+            anyhow!(
+                "--server {url:?} is not a URL ({e}); expected something like http://127.0.0.1:3000"
+            )
         })?;
         if parsed.scheme() != "http" {
             bail!(
@@ -55,7 +57,9 @@ impl Target {
                 )
             })?;
         if !answer.status().is_success() || answer.text().await.unwrap_or_default() != "ok" {
-            bail!("{url} answered, but not like the lab's server (GET /health should say \"ok\"); is it another program?");
+            bail!(
+                "{url} answered, but not like the lab's server (GET /health should say \"ok\"); is it another program?"
+            );
         }
         Ok(Target::Remote { addr })
     }

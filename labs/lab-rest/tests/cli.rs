@@ -13,7 +13,11 @@ fn lab_rest(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn a_dead_server_ends_with_one_line_and_a_failure_status() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let out = lab_rest(&["bytes", "--server", &format!("http://127.0.0.1:{port}")]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
@@ -27,5 +31,8 @@ fn an_unknown_scenario_lists_the_real_ones() {
     let out = lab_rest(&["nosuch"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "clap's usage error status");
-    assert!(stderr.contains("keepalive") && stderr.contains("idempotency"), "{stderr}");
+    assert!(
+        stderr.contains("keepalive") && stderr.contains("idempotency"),
+        "{stderr}"
+    );
 }

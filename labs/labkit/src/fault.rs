@@ -219,6 +219,9 @@ impl Faults {
 
     /// Waits while the black hole is on.
     pub(crate) async fn pass_black_hole(&self) {
+        if !self.black_hole() {
+            return;
+        }
         let mut rx = self.inner.black_hole.subscribe();
         // The sender lives as long as `self`, so this cannot fail.
         let _ = rx.wait_for(|on| !on).await;

@@ -50,7 +50,10 @@ pub fn expect_eq<T: PartialEq + Debug>(got: T, want: T, expectation: &str) {
 pub fn expect_ok<T, E: Debug>(result: Result<T, E>, expectation: &str) -> T {
     match result {
         Ok(v) => v,
-        Err(e) => panic!("{FAILED} {expectation}\n  but got the error: {e:?}\n  {}", hint()),
+        Err(e) => panic!(
+            "{FAILED} {expectation}\n  but got the error: {e:?}\n  {}",
+            hint()
+        ),
     }
 }
 

@@ -63,7 +63,11 @@ fn mqtt_subscribe(s: &mut TcpStream, filter: &str) {
     packet.extend_from_slice(filter.as_bytes());
     packet.push(0);
     s.write_all(&packet).unwrap();
-    assert_eq!(read_exact(s, 5), [0x90, 3, 0, 1, 0], "SUBACK granting QoS 0");
+    assert_eq!(
+        read_exact(s, 5),
+        [0x90, 3, 0, 1, 0],
+        "SUBACK granting QoS 0"
+    );
 }
 
 /// Read one PUBLISH: (retain flag, topic, payload).
@@ -85,7 +89,9 @@ fn mqtt_retained(addr: SocketAddr, topic: &str) -> (bool, String, Vec<u8>) {
 
 #[tokio::test]
 async fn mosquitto_answers_mqtt_and_delivers_a_retained_message() {
-    let b = broker::private(Kind::Mosquitto, Options::new()).await.unwrap();
+    let b = broker::private(Kind::Mosquitto, Options::new())
+        .await
+        .unwrap();
     assert_eq!(b.source(), &Source::Private);
     assert_eq!(b.url(), format!("mqtt://127.0.0.1:{}", b.port()));
     b.probe().await.unwrap();
@@ -101,7 +107,9 @@ async fn mosquitto_answers_mqtt_and_delivers_a_retained_message() {
 
 #[tokio::test]
 async fn mosquitto_keeps_a_retained_message_across_a_clean_restart() {
-    let mut b = broker::private(Kind::Mosquitto, Options::new()).await.unwrap();
+    let mut b = broker::private(Kind::Mosquitto, Options::new())
+        .await
+        .unwrap();
     let (port, dir) = (b.port(), b.data_dir().unwrap().to_path_buf());
     let first_pid = b.pid().unwrap();
 
@@ -114,8 +122,14 @@ async fn mosquitto_keeps_a_retained_message_across_a_clean_restart() {
 
     b.stop().await.unwrap();
     assert!(b.pid().is_none(), "no process while stopped");
-    assert!(TcpStream::connect(b.addr()).is_err(), "nothing listens while stopped");
-    assert!(dir.join("mosquitto.db").exists(), "the store was written on SIGTERM");
+    assert!(
+        TcpStream::connect(b.addr()).is_err(),
+        "nothing listens while stopped"
+    );
+    assert!(
+        dir.join("mosquitto.db").exists(),
+        "the store was written on SIGTERM"
+    );
 
     b.start().await.unwrap();
     assert_eq!((b.port(), b.data_dir().unwrap()), (port, dir.as_path()));
@@ -133,10 +147,17 @@ async fn mosquitto_options_add_a_listener_and_a_password() {
         .config_line("listener {port:second} 127.0.0.1")
         .user("alice", "s3cret");
     let b = broker::private(Kind::Mosquitto, options).await.unwrap();
-    assert_eq!(b.url(), format!("mqtt://alice:s3cret@127.0.0.1:{}", b.port()));
+    assert_eq!(
+        b.url(),
+        format!("mqtt://alice:s3cret@127.0.0.1:{}", b.port())
+    );
 
     let mut anonymous = connect(b.addr());
-    assert_eq!(mqtt_connect(&mut anonymous, "anon", None), 5, "not authorised");
+    assert_eq!(
+        mqtt_connect(&mut anonymous, "anon", None),
+        5,
+        "not authorised"
+    );
     let mut wrong = connect(b.addr());
     assert_eq!(mqtt_connect(&mut wrong, "w", Some(("alice", "guess"))), 5);
     let mut alice = connect(b.addr());
@@ -153,7 +174,10 @@ async fn a_config_line_naming_an_unknown_port_is_a_clear_error() {
     let options = Options::new().config_line("listener {port:tls} 127.0.0.1");
     let err = broker::private(Kind::Mosquitto, options).await.unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("{port:tls}") && msg.contains(".port(\"tls\")"), "{msg}");
+    assert!(
+        msg.contains("{port:tls}") && msg.contains(".port(\"tls\")"),
+        "{msg}"
+    );
 }
 
 // ---- NATS -----------------------------------------------------------------
@@ -207,8 +231,12 @@ async fn nats_delivers_a_message_and_keeps_a_jetstream_stream_across_a_restart()
     assert_eq!(b.url(), format!("nats://127.0.0.1:{}", b.port()));
 
     let (mut s, info) = nats_connect(b.addr());
-    assert!(info.contains("\"jetstream\":true"), "JetStream is on: {info}");
-    s.write_all(b"SUB greet 1\r\nPUB greet 5\r\nhello\r\n").unwrap();
+    assert!(
+        info.contains("\"jetstream\":true"),
+        "JetStream is on: {info}"
+    );
+    s.write_all(b"SUB greet 1\r\nPUB greet 5\r\nhello\r\n")
+        .unwrap();
     assert_eq!(
         nats_until(&mut s, "MSG greet 1"),
         ("MSG greet 1 5".into(), "hello".into())
@@ -219,7 +247,10 @@ async fn nats_delivers_a_message_and_keeps_a_jetstream_stream_across_a_restart()
         "$JS.API.STREAM.CREATE.ORDERS",
         r#"{"name":"ORDERS","subjects":["orders.>"],"storage":"file"}"#,
     );
-    assert!(created.contains("\"type\":\"io.nats.jetstream.api.v1.stream_create_response\""), "{created}");
+    assert!(
+        created.contains("\"type\":\"io.nats.jetstream.api.v1.stream_create_response\""),
+        "{created}"
+    );
     assert!(!created.contains("\"error\""), "{created}");
     drop(s);
 
@@ -228,7 +259,10 @@ async fn nats_delivers_a_message_and_keeps_a_jetstream_stream_across_a_restart()
     assert_eq!(b.port(), port);
     let (mut s, _) = nats_connect(b.addr());
     let info = jetstream(&mut s, "$JS.API.STREAM.INFO.ORDERS", "");
-    assert!(info.contains("\"name\":\"ORDERS\"") && !info.contains("\"error\""), "{info}");
+    assert!(
+        info.contains("\"name\":\"ORDERS\"") && !info.contains("\"error\""),
+        "{info}"
+    );
 }
 
 // ---- Redis ----------------------------------------------------------------
@@ -247,7 +281,11 @@ fn redis_command(s: &mut TcpStream, args: &[&str]) -> String {
         s.read_exact(&mut byte).unwrap();
         reply.push(byte[0]);
         if reply.ends_with(b"\r\n") {
-            if reply.starts_with(b"$") && lines_left == 1 && !reply.starts_with(b"$-1") && reply.iter().filter(|&&b| b == b'\n').count() == 1 {
+            if reply.starts_with(b"$")
+                && lines_left == 1
+                && !reply.starts_with(b"$-1")
+                && reply.iter().filter(|&&b| b == b'\n').count() == 1
+            {
                 lines_left = 2;
             }
             lines_left -= 1;
@@ -296,7 +334,10 @@ async fn kill_is_a_crash_and_start_recovers_on_the_same_port() {
         "the killed process {pid} is gone (and reaped)"
     );
     assert!(b.probe().await.is_err(), "nothing answers after a crash");
-    assert!(b.kill().await.is_err(), "killing a stopped broker is an error");
+    assert!(
+        b.kill().await.is_err(),
+        "killing a stopped broker is an error"
+    );
     b.start().await.unwrap();
     assert_eq!(b.port(), port);
     b.probe().await.unwrap();

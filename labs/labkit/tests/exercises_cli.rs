@@ -33,7 +33,11 @@ fn fixture() -> Fixture {
     std::fs::create_dir_all(dir.path().join("src")).unwrap();
     std::fs::copy(here.join("src/grade.rs"), dir.path().join("src/grade.rs")).unwrap();
     let target = dir.path().join("target");
-    Fixture { _dir: dir, root, target }
+    Fixture {
+        _dir: dir,
+        root,
+        target,
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -63,8 +67,15 @@ impl Fixture {
     }
 
     fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let Output { status, stdout, stderr } = self.command(args).output().unwrap();
-        let (stdout, stderr) = (String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap());
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = self.command(args).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8(stdout).unwrap(),
+            String::from_utf8(stderr).unwrap(),
+        );
         println!("$ exercises {}\n{stdout}{stderr}", args.join(" "));
         (status.code().unwrap_or(-1), stdout, stderr)
     }
@@ -81,11 +92,20 @@ impl Fixture {
 #[test]
 fn without_exercises_toml_the_error_says_where_it_looked() {
     let empty = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN).current_dir(empty.path()).output().unwrap();
+    let out = Command::new(BIN)
+        .current_dir(empty.path())
+        .output()
+        .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr.starts_with("error: no exercises.toml in "), "{stderr}");
-    assert!(stderr.contains("run `cargo exercises` from inside the book's repository"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: no exercises.toml in "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("run `cargo exercises` from inside the book's repository"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -96,7 +116,11 @@ fn hint_prints_the_hint_and_unknown_names_list_the_real_ones() {
     assert!(stdout.contains("Multiply by two: `n * 2`."), "{stdout}");
 
     // From a subfolder too: the runner walks up to exercises.toml.
-    let out = f.command(&["hint", "nope"]).current_dir(f.root.join("src")).output().unwrap();
+    let out = f
+        .command(&["hint", "nope"])
+        .current_dir(f.root.join("src"))
+        .output()
+        .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
@@ -124,10 +148,16 @@ fn verify_reports_a_starter_that_passes_and_an_empty_hint() {
 
     // Fixed, the same fixture verifies clean.
     f.write("hints/greet.md", "Use `format!`.\n");
-    f.write("src/greet.rs", "pub fn greet(name: &str) -> String {\n    let _ = name;\n    todo!()\n}\n");
+    f.write(
+        "src/greet.rs",
+        "pub fn greet(name: &str) -> String {\n    let _ = name;\n    todo!()\n}\n",
+    );
     let (code, stdout, _) = f.run(&["verify"]);
     assert_eq!(code, 0);
-    assert!(stdout.ends_with("verify: all 2 exercises are sound.\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("verify: all 2 exercises are sound.\n"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -143,7 +173,10 @@ fn grade_says_what_failed_in_sentences() {
 
     // A wrong answer: the failed expectation, in words, and nothing else of
     // the harness's output.
-    f.write("src/double.rs", "pub fn double(n: u32) -> u32 {\n    n * 3\n}\n");
+    f.write(
+        "src/double.rs",
+        "pub fn double(n: u32) -> u32 {\n    n * 3\n}\n",
+    );
     let (code, stdout, _) = f.run(&["grade", "fixture-double"]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -154,7 +187,10 @@ fn grade_says_what_failed_in_sentences() {
     );
 
     // Code that does not compile: the compiler's error.
-    f.write("src/double.rs", "pub fn double(n: u32) -> u32 {\n    n * \"3\"\n}\n");
+    f.write(
+        "src/double.rs",
+        "pub fn double(n: u32) -> u32 {\n    n * \"3\"\n}\n",
+    );
     let (code, stdout, _) = f.run(&["grade", "fixture-double"]);
     assert_eq!(code, 1);
     assert!(stdout.starts_with("✗ fixture-double: the code does not compile yet.\n\nerror[E0277]: cannot multiply `u32` by `&str`"));
@@ -163,17 +199,30 @@ fn grade_says_what_failed_in_sentences() {
     // Solved.
     f.write("src/double.rs", &f.solution("double.rs"));
     let (code, stdout, _) = f.run(&["grade", "fixture-double"]);
-    assert_eq!((code, stdout.as_str()), (0, "✓ fixture-double: all 2 grading tests pass.\n"));
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "✓ fixture-double: all 2 grading tests pass.\n")
+    );
 
     // The list grades what it does not know yet and remembers the rest.
     let (code, stdout, stderr) = f.run(&["list"]);
     assert_eq!(code, 0);
     assert!(stdout.starts_with("Exercises: 2 of 2 pass\n"), "{stdout}");
-    assert!(stdout.contains("  ✓   fixture-double   fixture   src/double.rs\n"), "{stdout}");
+    assert!(
+        stdout.contains("  ✓   fixture-double   fixture   src/double.rs\n"),
+        "{stdout}"
+    );
     assert!(stdout.ends_with("All exercises pass. Well done.\n"));
-    assert_eq!(stderr, "[2/2] grading fixture-greet…\n", "fixture-double's grade was remembered");
+    assert_eq!(
+        stderr, "[2/2] grading fixture-greet…\n",
+        "fixture-double's grade was remembered"
+    );
     let (_, again, stderr) = f.run(&["list"]);
-    assert_eq!((again, stderr.as_str()), (stdout, ""), "nothing changed: nothing graded");
+    assert_eq!(
+        (again, stderr.as_str()),
+        (stdout, ""),
+        "nothing changed: nothing graded"
+    );
 }
 
 #[test]
@@ -181,10 +230,16 @@ fn list_marks_untouched_exercises_as_not_started() {
     let f = fixture();
     let (code, stdout, stderr) = f.run(&["list"]);
     assert_eq!(code, 0);
-    assert_eq!(stderr, "[1/2] grading fixture-double…\n[2/2] grading fixture-greet…\n");
+    assert_eq!(
+        stderr,
+        "[1/2] grading fixture-double…\n[2/2] grading fixture-greet…\n"
+    );
     assert!(stdout.contains("  ·   fixture-double"), "{stdout}");
     assert!(stdout.contains("  ✓   fixture-greet"), "{stdout}");
-    assert!(stdout.contains("Next: fixture-double — edit src/double.rs"), "{stdout}");
+    assert!(
+        stdout.contains("Next: fixture-double — edit src/double.rs"),
+        "{stdout}"
+    );
 }
 
 #[test]

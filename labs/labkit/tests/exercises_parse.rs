@@ -17,7 +17,9 @@ use manifest::Manifest;
 use output::{Failure, Outcome};
 
 fn sample(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cargo-test-output").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/cargo-test-output")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -49,7 +51,10 @@ fn manifest_lists_exercises_in_order() {
     let etag = m.get("rest-etag").unwrap();
     assert_eq!(etag.package, "lab-rest-exercises");
     assert_eq!(etag.test, "ex_etag");
-    assert_eq!(m.path(&etag.hint), PathBuf::from("/book/labs/lab-rest/exercises/hints/etag.md"));
+    assert_eq!(
+        m.path(&etag.hint),
+        PathBuf::from("/book/labs/lab-rest/exercises/hints/etag.md")
+    );
     // A grading test run by hand names its test target; that finds it too.
     assert_eq!(m.get("ex_pages").unwrap().name, "rest-pages");
     let groups = m.by_package();
@@ -61,19 +66,28 @@ fn manifest_lists_exercises_in_order() {
 fn unknown_names_are_answered_with_the_list() {
     let m = Manifest::parse(Path::new("/book"), TWO).unwrap();
     let err = m.get("rest-etg").unwrap_err().to_string();
-    assert_eq!(err, "there is no exercise called `rest-etg`; the exercises are: rest-etag, rest-pages");
+    assert_eq!(
+        err,
+        "there is no exercise called `rest-etg`; the exercises are: rest-etag, rest-pages"
+    );
 }
 
 #[test]
 fn bad_manifests_are_refused_with_a_reason() {
     let root = Path::new("/book");
-    let twice = format!("{TWO}{}", &TWO[TWO.find("[[exercise]]").unwrap()..TWO.find("\n\n[[").unwrap()]);
+    let twice = format!(
+        "{TWO}{}",
+        &TWO[TWO.find("[[exercise]]").unwrap()..TWO.find("\n\n[[").unwrap()]
+    );
     let cases = [
         ("", "lists no exercises"),
         (&twice, "`rest-etag` is used twice"),
         ("[[exercise]]\nname = \"x\"\n", "missing field"),
         (&TWO.replace("hint =", "hnit ="), "unknown field `hnit`"),
-        (&TWO.replace("\"rest-etag\"", "\"rest etag\""), "names are single words"),
+        (
+            &TWO.replace("\"rest-etag\"", "\"rest etag\""),
+            "names are single words",
+        ),
     ];
     for (text, why) in cases {
         let err = format!("{:#}", Manifest::parse(root, text).unwrap_err());
@@ -102,13 +116,20 @@ fn a_wrong_answer_gives_the_expectation_sentence() {
 #[test]
 fn todo_panics_are_recognised_even_with_backtraces() {
     let outcome = output::parse(false, &sample("todo-with-backtrace.stdout"), "");
-    let Outcome::Failed { passed: 0, failures } = outcome else {
+    let Outcome::Failed {
+        passed: 0,
+        failures,
+    } = outcome
+    else {
         panic!("{outcome:?}")
     };
     let tests: Vec<&str> = failures.iter().map(|f| f.test.as_str()).collect();
     assert_eq!(tests, ["doubles_zero", "doubles_twenty_one"]);
     for f in &failures {
-        assert_eq!(f.message, "not yet implemented: return twice n", "the backtrace is left out");
+        assert_eq!(
+            f.message, "not yet implemented: return twice n",
+            "the backtrace is left out"
+        );
         assert_eq!(f.location.as_deref(), Some("src/double.rs:6:5"));
         assert!(f.is_todo());
     }
@@ -121,7 +142,10 @@ fn a_compile_error_is_reported_without_the_summary_lines() {
         panic!("{outcome:?}")
     };
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].starts_with("error[E0277]: cannot multiply `u32` by `&str`\n --> src/double.rs:6:7"));
+    assert!(
+        errors[0]
+            .starts_with("error[E0277]: cannot multiply `u32` by `&str`\n --> src/double.rs:6:7")
+    );
     assert!(!errors[0].contains("could not compile"));
 }
 
@@ -131,13 +155,19 @@ fn cargo_refusing_is_a_build_failure_with_its_words() {
     let Outcome::BuildFailed { errors } = output::parse(false, "", stderr) else {
         panic!()
     };
-    assert_eq!(errors, ["error: no test target named `ex_nope` in `fixture-exercises` package"]);
+    assert_eq!(
+        errors,
+        ["error: no test target named `ex_nope` in `fixture-exercises` package"]
+    );
 }
 
 #[test]
 fn passing_runs_count_their_tests() {
     let stdout = "\nrunning 3 tests\ntest a ... ok\ntest b ... ok\ntest c ... ok\n\ntest result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n";
-    assert_eq!(output::parse(true, stdout, ""), Outcome::Passed { tests: 3 });
+    assert_eq!(
+        output::parse(true, stdout, ""),
+        Outcome::Passed { tests: 3 }
+    );
     let empty = "\nrunning 0 tests\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n";
     assert_eq!(output::parse(true, empty, ""), Outcome::Passed { tests: 0 });
 }
@@ -150,4 +180,15 @@ fn a_test_binary_that_dies_is_still_a_failure() {
         panic!()
     };
     assert!(failures[0].message.contains("SIGABRT"), "{failures:?}");
+}
+
+#[test]
+fn compile_errors_are_told_apart_from_cargo_refusing() {
+    let Outcome::BuildFailed { errors } = output::parse(false, "", &sample("compile-error.stderr"))
+    else {
+        panic!()
+    };
+    assert!(output::is_compile_error(&errors));
+    let refused = ["error: package ID specification `nope` did not match any packages".to_string()];
+    assert!(!output::is_compile_error(&refused));
 }

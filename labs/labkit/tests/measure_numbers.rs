@@ -55,7 +55,10 @@ fn an_empty_set_summarises_to_zeros() {
 
 #[test]
 fn microsecond_samples_keep_their_precision() {
-    let lat: Latencies = [4_100, 4_200, 70_000].map(Duration::from_nanos).into_iter().collect();
+    let lat: Latencies = [4_100, 4_200, 70_000]
+        .map(Duration::from_nanos)
+        .into_iter()
+        .collect();
     let s = lat.summary();
     assert!(close(s.p50_us, 4.2), "p50 = {} µs", s.p50_us);
     assert_eq!(s.max_us, 70.0);
@@ -95,7 +98,10 @@ fn human_units() {
     assert_eq!(human_bytes(3 * 1024 * 1024 + 512 * 1024), "3.50 MiB");
     assert_eq!(human_duration(Duration::from_nanos(850)), "850 ns");
     assert_eq!(human_duration(Duration::from_nanos(41_234)), "41.2 µs");
-    assert_eq!(human_duration(ms(4) + Duration::from_micros(560)), "4.56 ms");
+    assert_eq!(
+        human_duration(ms(4) + Duration::from_micros(560)),
+        "4.56 ms"
+    );
     assert_eq!(human_duration(Duration::from_millis(1200)), "1.20 s");
     assert_eq!(human_micros(41.234), "41.2 µs");
     assert_eq!(human_count(999.0), "999");

@@ -44,23 +44,52 @@ fn one_bar_per_value_with_proportional_lengths() {
     std::fs::write(std::env::temp_dir().join("labkit-report-bars.svg"), &svg).unwrap();
     let doc = parse(&svg);
     assert_eq!(doc.root_element().tag_name().name(), "svg");
-    assert_eq!(doc.root_element().tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
+    assert_eq!(
+        doc.root_element().tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
 
     let bars = bars(&doc);
     assert_eq!(bars.len(), 6, "2 series × 3 categories");
-    assert_eq!((bars[0].series.as_str(), bars[0].category.as_str()), ("pinned", "raw TCP"));
+    assert_eq!(
+        (bars[0].series.as_str(), bars[0].category.as_str()),
+        ("pinned", "raw TCP")
+    );
 
-    let longest = bars.iter().max_by(|a, b| a.width.total_cmp(&b.width)).unwrap();
-    assert_eq!(longest.value, 130.0, "the largest value draws the longest bar");
+    let longest = bars
+        .iter()
+        .max_by(|a, b| a.width.total_cmp(&b.width))
+        .unwrap();
+    assert_eq!(
+        longest.value, 130.0,
+        "the largest value draws the longest bar"
+    );
     for b in &bars {
         let want = b.value / 130.0 * longest.width;
-        assert!((b.width - want).abs() < 0.05, "{} {}: width {} want {want}", b.series, b.category, b.width);
+        assert!(
+            (b.width - want).abs() < 0.05,
+            "{} {}: width {} want {want}",
+            b.series,
+            b.category,
+            b.width
+        );
     }
 
     // Every value is printed, with its unit, and the card is white.
     let texts = texts(&doc);
-    for label in ["4.1 µs", "41 µs", "130 µs", "raw TCP", "pinned", "unpinned", "Round trip, p50"] {
-        assert!(texts.iter().any(|t| t == label), "no text {label:?} in {texts:?}");
+    for label in [
+        "4.1 µs",
+        "41 µs",
+        "130 µs",
+        "raw TCP",
+        "pinned",
+        "unpinned",
+        "Round trip, p50",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == label),
+            "no text {label:?} in {texts:?}"
+        );
     }
     let card = doc.descendants().find(|n| n.has_tag_name("rect")).unwrap();
     assert_eq!(card.attribute("fill"), Some("#ffffff"));
@@ -92,17 +121,24 @@ fn text_is_escaped() {
     assert!(texts(&doc).iter().any(|t| t == nasty));
     assert_eq!(bars(&doc)[0].category, nasty);
 
-    let line = LineChart::new(nasty, nasty, nasty).series(nasty, vec![(0.0, 1.0)]).to_svg();
+    let line = LineChart::new(nasty, nasty, nasty)
+        .series(nasty, vec![(0.0, 1.0)])
+        .to_svg();
     let doc = parse(&line);
     assert!(texts(&doc).iter().filter(|t| *t == nasty).count() >= 3);
 }
 
 #[test]
 fn line_chart_draws_one_line_per_series_through_every_point() {
-    let depth: Vec<(f64, f64)> = (0..=100).map(|t| (t as f64 / 10.0, (t * 37 % 500) as f64)).collect();
+    let depth: Vec<(f64, f64)> = (0..=100)
+        .map(|t| (t as f64 / 10.0, (t * 37 % 500) as f64))
+        .collect();
     let svg = LineChart::new("Queue depth", "time (s)", "messages")
         .series("slow consumer", depth.clone())
-        .series("no consumer", vec![(0.0, 0.0), (5.0, 800.0), (10.0, 1600.0)])
+        .series(
+            "no consumer",
+            vec![(0.0, 0.0), (5.0, 800.0), (10.0, 1600.0)],
+        )
         .to_svg();
     std::fs::write(std::env::temp_dir().join("labkit-report-lines.svg"), &svg).unwrap();
     let doc = parse(&svg);
@@ -130,7 +166,10 @@ fn line_chart_draws_one_line_per_series_through_every_point() {
     assert!(growth[0].1 > growth[1].1 && growth[1].1 > growth[2].1);
     let texts = texts(&doc);
     for label in ["time (s)", "messages", "0", "2000", "no consumer"] {
-        assert!(texts.iter().any(|t| t == label), "no text {label:?} in {texts:?}");
+        assert!(
+            texts.iter().any(|t| t == label),
+            "no text {label:?} in {texts:?}"
+        );
     }
 }
 
@@ -144,6 +183,10 @@ fn degenerate_line_charts_are_still_well_formed() {
     ] {
         let svg = chart.to_svg();
         parse(&svg);
-        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{}: {svg}", chart.title);
+        assert!(
+            !svg.contains("NaN") && !svg.contains("inf"),
+            "{}: {svg}",
+            chart.title
+        );
     }
 }

@@ -4,7 +4,10 @@ use labkit::measure::{Latencies, LatencySummary};
 use labkit::report::{BarChart, Report, Table};
 
 fn sample() -> Table {
-    let mut t = Table::new("Round trip over loopback", &["transport", "p50 (us)", "p99 (us)", "vs TCP"]);
+    let mut t = Table::new(
+        "Round trip over loopback",
+        &["transport", "p50 (us)", "p99 (us)", "vs TCP"],
+    );
     t.row(["raw TCP", "4.1", "6.0", "1.0x"])
         .row(["HTTP/1.1 keep-alive", "41.0", "60.2", "10.0x"])
         .row(["HTTP/1.1 new conn", "312.5", "1204.9", "76.2x"])
@@ -18,7 +21,11 @@ fn columns_line_up() {
     print!("{text}");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "Round trip over loopback");
-    assert_eq!(lines.len(), 1 + 2 + 3 + 1, "title, header, rule, 3 rows, 1 note");
+    assert_eq!(
+        lines.len(),
+        1 + 2 + 3 + 1,
+        "title, header, rule, 3 rows, 1 note"
+    );
     assert_eq!(lines[6], "  note: client and server pinned to one CPU");
 
     // The rule under the header shows each column's extent.
@@ -39,7 +46,11 @@ fn columns_line_up() {
         spans
     };
     assert_eq!(spans.len(), 4);
-    assert_eq!(spans[0], (2, 2 + "HTTP/1.1 keep-alive".len()), "first column as wide as its widest cell");
+    assert_eq!(
+        spans[0],
+        (2, 2 + "HTTP/1.1 keep-alive".len()),
+        "first column as wide as its widest cell"
+    );
 
     for line in &lines[3..6] {
         // Text column: left-aligned, starts at the column start.
@@ -47,7 +58,11 @@ fn columns_line_up() {
         assert_ne!(line.as_bytes()[spans[0].0], b' ');
         // Number columns: right-aligned, every cell ends at the column end.
         for &(start, end) in &spans[1..] {
-            assert_ne!(line.as_bytes()[end - 1], b' ', "{line:?} ends a number at {end}");
+            assert_ne!(
+                line.as_bytes()[end - 1],
+                b' ',
+                "{line:?} ends a number at {end}"
+            );
             assert_eq!(line.as_bytes()[start - 1], b' ');
         }
     }
@@ -77,7 +92,13 @@ fn json_round_trip_keeps_tables_and_values() {
         .value("requests", 10_000)
         .value("latency", lat.summary())
         .value("pinned", true)
-        .chart("p50", BarChart::new("p50", "us").categories(["a"]).series("s", [1.0]).to_svg());
+        .chart(
+            "p50",
+            BarChart::new("p50", "us")
+                .categories(["a"])
+                .series("s", [1.0])
+                .to_svg(),
+        );
 
     let json = report.to_json();
     let back = Report::from_json(&json).expect("reads back");
@@ -98,7 +119,10 @@ fn write_puts_json_and_svgs_under_the_lab() {
     let dir = tempfile::tempdir().unwrap();
     let mut report = Report::new("lab-rest", "new conn/req");
     report.value("x", 1.5);
-    let svg = BarChart::new("t", "").categories(["a"]).series("s", [1.0]).to_svg();
+    let svg = BarChart::new("t", "")
+        .categories(["a"])
+        .series("s", [1.0])
+        .to_svg();
     report.chart("p50", svg.clone()).chart("p99", svg.clone());
 
     let written = report.write(dir.path()).unwrap();
@@ -108,7 +132,11 @@ fn write_puts_json_and_svgs_under_the_lab() {
         .collect();
     assert_eq!(
         names,
-        ["lab-rest/new-conn-req.json", "lab-rest/new-conn-req-p50.svg", "lab-rest/new-conn-req-p99.svg"]
+        [
+            "lab-rest/new-conn-req.json",
+            "lab-rest/new-conn-req-p50.svg",
+            "lab-rest/new-conn-req-p99.svg"
+        ]
     );
     assert_eq!(std::fs::read_to_string(&written[1]).unwrap(), svg);
     let back = Report::from_json(&std::fs::read_to_string(&written[0]).unwrap()).unwrap();

@@ -26,7 +26,11 @@ async fn three_requests_on_one_keep_alive_connection() {
     drop(client);
     assert!(proxy.wait_closed(Duration::from_secs(20)).await);
 
-    assert_eq!(proxy.connections_opened(), 1, "keep-alive: one TCP connection");
+    assert_eq!(
+        proxy.connections_opened(),
+        1,
+        "keep-alive: one TCP connection"
+    );
     let rec = proxy.recording();
 
     let requests = wire::count(&rec, Direction::ToServer, &http1::Requests);
@@ -39,8 +43,14 @@ async fn three_requests_on_one_keep_alive_connection() {
     assert!(requests.stops.is_empty() && responses.stops.is_empty());
 
     // Head plus body accounts for every byte the proxy saw.
-    assert_eq!(requests.total().wire_bytes(), proxy.bytes(Direction::ToServer));
-    assert_eq!(responses.total().wire_bytes(), proxy.bytes(Direction::ToClient));
+    assert_eq!(
+        requests.total().wire_bytes(),
+        proxy.bytes(Direction::ToServer)
+    );
+    assert_eq!(
+        responses.total().wire_bytes(),
+        proxy.bytes(Direction::ToClient)
+    );
     println!(
         "requests: {} header bytes, {} body bytes; responses: {} header bytes, {} body bytes",
         requests.total().header_bytes,
@@ -56,7 +66,10 @@ async fn three_requests_on_one_keep_alive_connection() {
     assert_eq!(msgs[0].body_len, 10);
     assert_eq!(msgs[2].framing, Framing::Chunked { chunks: 3 });
     assert_eq!(msgs[2].body, b"first,second,third");
-    assert!(msgs[2].body_len > msgs[2].body.len(), "chunk sizes are on the wire too");
+    assert!(
+        msgs[2].body_len > msgs[2].body.len(),
+        "chunk sizes are on the wire too"
+    );
     let reqs = http1::parse_requests(&rec[0].stream(Direction::ToServer))
         .complete()
         .unwrap();
@@ -131,38 +144,73 @@ GET /fixed/5 HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n",
 async fn a_response_cut_short_is_reported_as_incomplete() {
     let server = http_server().await;
     let proxy = Proxy::start(server.addr).await.unwrap();
-    // Let the head and 100 bytes of a 10 000-byte body through, then cut.
+    let request = b"GET /fixed/10000 HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n";
+
+    // An uncut exchange first, to learn the size of the response's head.
     let mut sock = TcpStream::connect(proxy.addr()).await.unwrap();
-    sock.write_all(b"GET /fixed/10000 HTTP/1.1\r\nHost: lab\r\n\r\n")
-        .await
-        .unwrap();
-    // Cut once the head (whatever its size) and 100 body bytes are through:
-    // find the head's size from an uncut exchange first.
-    let (full, _) = {
-        let probe = Proxy::start(server.addr).await.unwrap();
-        let mut s = TcpStream::connect(probe.addr()).await.unwrap();
-        s.write_all(b"GET /fixed/10000 HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n")
-            .await
-            .unwrap();
-        guard("the probe", read_until_closed(&mut s)).await
-    };
-    let head_len = http1::parse_responses(&full).units[0].head_len;
+    sock.write_all(request).await.unwrap();
+    let (full, _) = guard("the whole response", read_until_closed(&mut sock)).await;
+    let head_len = http1::parse_responses(&full).complete().unwrap()[0].head_len;
     drop(sock);
     assert!(proxy.wait_closed(Duration::from_secs(20)).await);
     proxy.reset();
 
-    let mut sock = TcpStream::connect(proxy.addr()).await.unwrap();
+    // Now let the head and 100 bytes of the body through, then cut.
     proxy
         .faults()
         .cut_after_bytes(Direction::ToClient, head_len as u64 + 100);
-    sock.write_all(b"GET /fixed/10000 HTTP/1.1\r\nHost: lab\r\n\r\n")
-        .await
-        .unwrap();
+    let mut sock = TcpStream::connect(proxy.addr()).await.unwrap();
+    sock.write_all(request).await.unwrap();
     let (got, _) = guard("the cut response", read_until_closed(&mut sock)).await;
     assert_eq!(got.len(), head_len + 100);
+
     let decoded = http1::parse_responses(&got);
     assert!(decoded.units.is_empty());
     let stop = decoded.stop.clone().unwrap();
     assert_eq!((stop.offset, stop.remaining), (0, head_len + 100));
-    assert!(decoded.complete().is_err());
+    let err = decoded.complete().unwrap_err();
+    println!("{err}");
+}
+
+#[tokio::test]
+async fn an_h2c_connection_is_handed_over_not_misread() {
+    let server = http_server().await;
+    let proxy = Proxy::start(server.addr).await.unwrap();
+
+    // HTTP/2 without TLS, "prior knowledge": hyper's HTTP/2 client.
+    let stream = TcpStream::connect(proxy.addr()).await.unwrap();
+    let (mut h2, conn) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(stream),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(conn);
+    for _ in 0..3 {
+        let req = hyper::Request::builder()
+            .uri(format!("http://{}/fixed/4", server.addr))
+            .body(http_body_util::Full::new(bytes::Bytes::new()))
+            .unwrap();
+        let res = guard("an h2 request", h2.send_request(req)).await.unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    drop(h2);
+    assert!(proxy.wait_closed(Duration::from_secs(20)).await);
+    assert_eq!(proxy.connections_opened(), 1);
+
+    let rec = proxy.recording();
+    let requests = wire::count(&rec, Direction::ToServer, &http1::Requests);
+    let responses = wire::count(&rec, Direction::ToClient, &http1::Responses);
+    println!("{requests}\n{responses}");
+    assert_eq!(requests.total().count, 0);
+    assert_eq!(responses.total().count, 0);
+    assert_eq!(requests.stops.len(), 1);
+    assert_eq!(responses.stops.len(), 1);
+    assert_eq!(
+        requests.problems().count() + responses.problems().count(),
+        0
+    );
+    assert!(
+        matches!(&requests.stops[0].1.reason, wire::StopReason::Handover(to) if to.contains("HTTP/2"))
+    );
 }

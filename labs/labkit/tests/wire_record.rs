@@ -27,7 +27,10 @@ async fn every_byte_is_recorded_both_ways_in_order() {
     }
     drop(sock);
     assert!(proxy.wait_closed(Duration::from_secs(20)).await);
-    assert_eq!(guard("the server's close", echo.ended.recv()).await, Some(sent.len()));
+    assert_eq!(
+        guard("the server's close", echo.ended.recv()).await,
+        Some(sent.len())
+    );
 
     assert_eq!(proxy.connections_opened(), 1);
     assert_eq!(proxy.open_connections(), 0);
@@ -41,7 +44,10 @@ async fn every_byte_is_recorded_both_ways_in_order() {
     assert_eq!(conn.stream(Direction::ToClient), sent);
     assert_eq!(conn.ending, Some(Ending::Client));
     assert!(conn.chunks.iter().all(|c| c.lost == 0));
-    assert!(conn.chunks.windows(2).all(|w| w[0].at <= w[1].at), "chunks are in time order");
+    assert!(
+        conn.chunks.windows(2).all(|w| w[0].at <= w[1].at),
+        "chunks are in time order"
+    );
     let closed = conn.closed_at.unwrap();
     assert!(conn.opened_at <= conn.chunks[0].at && conn.chunks.last().unwrap().at <= closed);
     // Each echo comes after the message it echoes.
@@ -95,7 +101,9 @@ async fn the_side_that_closes_first_is_recorded() {
     let mut sock = TcpStream::connect(proxy.addr()).await.unwrap();
     sock.write_all(b"?").await.unwrap();
     let mut got = [0; 8];
-    guard("the greeting", sock.read_exact(&mut got)).await.unwrap();
+    guard("the greeting", sock.read_exact(&mut got))
+        .await
+        .unwrap();
     drop(sock);
     assert!(proxy.wait_closed(Duration::from_secs(20)).await);
     assert_eq!(proxy.recording()[0].ending, Some(Ending::Client));
@@ -139,6 +147,47 @@ async fn dropping_the_proxy_closes_its_connections() {
     drop(proxy);
     let (got, _) = guard("the close after drop", read_until_closed(&mut sock)).await;
     assert!(got.is_empty());
-    assert_eq!(guard("the server's close", echo.ended.recv()).await, Some(1));
-    assert!(TcpStream::connect(addr).await.is_err(), "the listener is closed too");
+    assert_eq!(
+        guard("the server's close", echo.ended.recv()).await,
+        Some(1)
+    );
+    assert!(
+        TcpStream::connect(addr).await.is_err(),
+        "the listener is closed too"
+    );
+}
+
+#[tokio::test]
+async fn recording_does_not_change_what_arrives_only_how_long_a_hop_takes() {
+    // Not a timed assertion: prints the cost of the extra hop, checks counts.
+    let echo = echo_server().await;
+    let proxy = Proxy::start(echo.addr).await.unwrap();
+    let rounds = 500;
+    let mut median = Vec::new();
+    for addr in [echo.addr, proxy.addr()] {
+        let mut sock = TcpStream::connect(addr).await.unwrap();
+        sock.set_nodelay(true).unwrap();
+        let mut times = Vec::with_capacity(rounds);
+        for i in 0..rounds {
+            let msg = (i as u32).to_be_bytes();
+            let start = std::time::Instant::now();
+            sock.write_all(&msg).await.unwrap();
+            let mut back = [0; 4];
+            guard("the echo", sock.read_exact(&mut back)).await.unwrap();
+            times.push(start.elapsed());
+            assert_eq!(back, msg);
+        }
+        times.sort();
+        median.push(times[rounds / 2]);
+    }
+    println!(
+        "echo round trip, median of {rounds}: direct {:?}, through the recording proxy {:?}",
+        median[0], median[1]
+    );
+    assert_eq!(proxy.bytes(Direction::ToServer), 4 * rounds as u64);
+    assert_eq!(
+        proxy.recording()[0].chunks.len(),
+        2 * rounds,
+        "one chunk per message each way"
+    );
 }

@@ -37,7 +37,10 @@ pub async fn get_article(State(articles): State<Arc<Articles>>, headers: HeaderM
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     (
-        [(header::ETAG, etag), (header::CONTENT_TYPE, "application/json".to_string())],
+        [
+            (header::ETAG, etag),
+            (header::CONTENT_TYPE, "application/json".to_string()),
+        ],
         body,
     )
         .into_response()

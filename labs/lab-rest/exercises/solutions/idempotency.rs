@@ -35,7 +35,11 @@ struct Inner {
 }
 
 impl Ledger {
-    pub fn charge(&self, key: Option<&str>, request: ChargeRequest) -> (StatusCode, Option<Charge>) {
+    pub fn charge(
+        &self,
+        key: Option<&str>,
+        request: ChargeRequest,
+    ) -> (StatusCode, Option<Charge>) {
         // One lock around look-up *and* insert: two concurrent retries with
         // the same key cannot both miss the map and both charge.
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
@@ -53,14 +57,20 @@ impl Ledger {
         };
         inner.charges.push(charge.clone());
         if let Some(key) = key {
-            inner.by_key.insert(key.to_string(), (request, charge.clone()));
+            inner
+                .by_key
+                .insert(key.to_string(), (request, charge.clone()));
         }
         (StatusCode::CREATED, Some(charge))
     }
     // ANCHOR_END: solution
 
     pub fn count(&self) -> usize {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner()).charges.len()
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .charges
+            .len()
     }
 }
 

@@ -45,7 +45,11 @@ pub struct Ledger {
 impl Ledger {
     /// Charges `request`; `key` is the request's Idempotency-Key, if any.
     /// Returns the status to answer with and the body.
-    pub fn charge(&self, key: Option<&str>, request: ChargeRequest) -> (StatusCode, Option<Charge>) {
+    pub fn charge(
+        &self,
+        key: Option<&str>,
+        request: ChargeRequest,
+    ) -> (StatusCode, Option<Charge>) {
         let _ = key; // TODO: use it
         let mut charges = self.charges.lock().unwrap_or_else(|p| p.into_inner());
         let charge = Charge {

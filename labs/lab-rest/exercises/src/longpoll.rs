@@ -74,7 +74,9 @@ fn default_timeout() -> u64 {
 }
 
 pub async fn wait(State(events): State<Arc<Events>>, Query(q): Query<WaitQuery>) -> Response {
-    let found = events.wait_after(q.after, Duration::from_millis(q.timeout_ms)).await;
+    let found = events
+        .wait_after(q.after, Duration::from_millis(q.timeout_ms))
+        .await;
     if found.is_empty() {
         StatusCode::NO_CONTENT.into_response()
     } else {

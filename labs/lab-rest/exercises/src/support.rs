@@ -18,7 +18,10 @@ impl Articles {
     /// The article's current body.
     pub fn body(&self) -> String {
         let revision = *self.revision.lock().unwrap_or_else(|p| p.into_inner());
-        format!("{{\"title\":\"Greenhouse report\",\"revision\":{revision},\"text\":\"{}\"}}", "All sensors nominal. ".repeat(60))
+        format!(
+            "{{\"title\":\"Greenhouse report\",\"revision\":{revision},\"text\":\"{}\"}}",
+            "All sensors nominal. ".repeat(60)
+        )
     }
 
     /// Edits the article.
@@ -49,22 +52,31 @@ pub fn idempotency_app() -> Router {
 /// `GET /events/wait` (your handler in `longpoll.rs`) and `POST /events`.
 pub fn longpoll_app() -> (Router, Arc<crate::longpoll::Events>) {
     let events = Arc::new(crate::longpoll::Events::default());
-    let router = Router::new()
-        .route("/events/wait", get(crate::longpoll::wait))
-        .route(
-            "/events",
-            post(|axum::extract::State(e): axum::extract::State<Arc<crate::longpoll::Events>>| async move {
-                e.publish();
-            }),
-        )
-        .with_state(events.clone());
+    let router =
+        Router::new()
+            .route("/events/wait", get(crate::longpoll::wait))
+            .route(
+                "/events",
+                post(
+                    |axum::extract::State(e): axum::extract::State<
+                        Arc<crate::longpoll::Events>,
+                    >| async move {
+                        e.publish();
+                    },
+                ),
+            )
+            .with_state(events.clone());
     (router, events)
 }
 
 /// Serves `router` on a free port of 127.0.0.1 in the background.
 pub async fn serve(router: Router) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port on 127.0.0.1");
-    let addr = listener.local_addr().expect("a bound listener has an address");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port on 127.0.0.1");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });

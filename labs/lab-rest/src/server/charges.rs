@@ -61,7 +61,9 @@ impl Ledger {
         };
         inner.charges.push(charge.clone());
         if let Some(key) = key {
-            inner.by_key.insert(key.to_string(), (request, charge.clone()));
+            inner
+                .by_key
+                .insert(key.to_string(), (request, charge.clone()));
         }
         Outcome::Created(charge)
     }
@@ -69,7 +71,11 @@ impl Ledger {
 
     /// Every charge made so far.
     pub fn charges(&self) -> Vec<Charge> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner()).charges.clone()
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .charges
+            .clone()
     }
 }
 

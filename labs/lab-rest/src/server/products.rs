@@ -45,7 +45,10 @@ pub fn etag_of(product: &Product) -> String {
 
 /// True when the client's `If-None-Match` names the current ETag (or `*`).
 pub fn still_fresh(headers: &HeaderMap, etag: &str) -> bool {
-    let Some(value) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
     value

@@ -215,12 +215,12 @@ impl Container {
         let deadline = Instant::now() + facts.ready_timeout;
         match wait_ready(self.recipe, addr, &extra, deadline, || None).await {
             Ok(()) => Ok(()),
-            Err(NotReady::GaveUp(why) | NotReady::TimedOut(why)) => Err(BrokerError::Container(
-                format!(
+            Err(NotReady::GaveUp(why) | NotReady::TimedOut(why)) => {
+                Err(BrokerError::Container(format!(
                     "{}:{} did not answer within {:?} ({why})",
                     facts.image.0, facts.image.1, facts.ready_timeout
-                ),
-            )),
+                )))
+            }
         }
     }
 

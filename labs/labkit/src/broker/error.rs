@@ -25,7 +25,9 @@ pub enum BrokerError {
     },
 
     /// The reader set an environment variable that does not hold a usable URL.
-    #[error("{var}={value:?} is not a valid {protocol} URL ({reason}); set it like {var}={example}")]
+    #[error(
+        "{var}={value:?} is not a valid {protocol} URL ({reason}); set it like {var}={example}"
+    )]
     BadEnvUrl {
         var: &'static str,
         value: String,
@@ -48,7 +50,10 @@ pub enum BrokerError {
 
     /// A broker program could not be run at all.
     #[error("could not run {program}: {cause}")]
-    Spawn { program: String, cause: std::io::Error },
+    Spawn {
+        program: String,
+        cause: std::io::Error,
+    },
 
     /// A broker program exited before it answered its protocol.
     #[error("{program} exited ({status}) before it was ready; the end of {log}:\n{tail}", log = log.display())]
@@ -119,14 +124,23 @@ impl BrokerError {
     /// The error squeezed onto one line, for listing inside [`BrokerError::NotFound`].
     pub(crate) fn one_line(&self) -> String {
         match self {
-            BrokerError::Exited { status, tail, .. } => {
-                format!("exited ({status}): {}", last_line(tail))
-            }
-            BrokerError::NotReady {
-                waited, cause, tail, ..
+            BrokerError::Exited {
+                status, tail, log, ..
             } => format!(
-                "no answer within {waited:?} ({cause}): {}",
-                last_line(tail)
+                "exited ({status}): {}; see {}",
+                last_line(tail),
+                log.display()
+            ),
+            BrokerError::NotReady {
+                waited,
+                cause,
+                tail,
+                log,
+                ..
+            } => format!(
+                "no answer within {waited:?} ({cause}): {}; see {}",
+                last_line(tail),
+                log.display()
             ),
             other => other.to_string().replace('\n', " "),
         }

@@ -49,7 +49,12 @@ impl Finder {
     /// For a lab's `cargo run`: the reader's URL, the standard port, a
     /// private instance, a container.
     pub fn for_cargo_run(kind: Kind) -> Self {
-        Finder::new(kind).places(&[Place::Env, Place::Standard, Place::Private, Place::Container])
+        Finder::new(kind).places(&[
+            Place::Env,
+            Place::Standard,
+            Place::Private,
+            Place::Container,
+        ])
     }
 
     /// Try exactly these places, in this order.
@@ -105,34 +110,43 @@ impl Finder {
                 Place::Private => match self.lookup.find_program(facts.program) {
                     None => {
                         tried.push(format!("`{}` is not on PATH", facts.program));
-                        fixes.install = Some(format!("`sudo apt-get install {}`", facts.apt_package));
+                        fixes.install =
+                            Some(format!("`sudo apt-get install {}`", facts.apt_package));
                     }
                     Some(program) => {
-                        match Private::start_new(recipe, program, &self.options, &self.lookup).await {
-                            Ok(private) => return Ok(private_broker(self.kind, &self.options, private)),
+                        match Private::start_new(recipe, program, &self.options, &self.lookup).await
+                        {
+                            Ok(private) => {
+                                return Ok(private_broker(self.kind, &self.options, private));
+                            }
                             // Asked for a private instance only: the full story, log tail included.
                             Err(e) if self.places.len() == 1 => return Err(e),
                             Err(e) => {
-                                tried.push(format!("`{}` failed to start ({})", facts.program, e.one_line()));
-                                fixes.install = Some(format!("fix what stopped `{}`", facts.program));
+                                tried.push(format!(
+                                    "`{}` failed to start ({})",
+                                    facts.program,
+                                    e.one_line()
+                                ));
+                                fixes.install = Some(format!(
+                                    "read in its log why `{}` stopped",
+                                    facts.program
+                                ));
                             }
                         }
                     }
                 },
-                Place::Container => {
-                    match self.container().await {
-                        Ok(broker) => return Ok(broker),
-                        Err((why, fix)) => {
-                            tried.push(why);
-                            fixes.docker = fix;
-                        }
+                Place::Container => match self.container().await {
+                    Ok(broker) => return Ok(broker),
+                    Err((why, fix)) => {
+                        tried.push(why);
+                        fixes.docker = fix;
                     }
-                }
+                },
             }
         }
         Err(BrokerError::NotFound {
             protocol: facts.protocol,
-            tried: join(&tried, "and"),
+            tried: join(&tried),
             fix: fixes.sentence(),
         })
     }
@@ -142,13 +156,23 @@ impl Finder {
     async fn container(&self) -> Result<Broker, (String, Option<String>)> {
         let recipe = self.kind.recipe();
         if let Err(why) = super::docker::engine(&self.lookup).await {
-            return Err((format!("no Docker engine answered ({why})"), Some("start Docker".into())));
+            return Err((
+                format!("no Docker engine answered ({why})"),
+                Some("start Docker".into()),
+            ));
         }
         match super::docker::Container::start(recipe, &self.options).await {
             Ok(c) => Ok(container_broker(self.kind, &self.options, c)),
             Err(e) => Err((
-                format!("Docker could not run {} ({})", self.kind.image(), e.one_line()),
-                Some(format!("check that `docker run {}` works", self.kind.image())),
+                format!(
+                    "Docker could not run {} ({})",
+                    self.kind.image(),
+                    e.one_line()
+                ),
+                Some(format!(
+                    "check that `docker run {}` works",
+                    self.kind.image()
+                )),
             )),
         }
     }
@@ -157,7 +181,7 @@ impl Finder {
     async fn container(&self) -> Result<Broker, (String, Option<String>)> {
         Err((
             "labkit was built without its `docker` feature, so no container was tried".into(),
-            None,
+            Some("build labkit with its default features and start Docker".into()),
         ))
     }
 }
@@ -172,22 +196,25 @@ struct Fixes {
 
 impl Fixes {
     fn sentence(self) -> String {
-        let all: Vec<String> = [self.install, self.env, self.docker].into_iter().flatten().collect();
+        let all: Vec<String> = [self.install, self.env, self.docker]
+            .into_iter()
+            .flatten()
+            .collect();
         if all.is_empty() {
             "see above".into()
         } else {
-            join(&all, "or")
+            all.join(", or ")
         }
     }
 }
 
-/// "a", "a and b", "a, b, and c" (or with "or").
-fn join(items: &[String], word: &str) -> String {
+/// "a", "a and b", "a, b, and c".
+fn join(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [a, b] => format!("{a} {word} {b}"),
-        [init @ .., last] => format!("{}, {word} {last}", init.join(", ")),
+        [a, b] => format!("{a} and {b}"),
+        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
     }
 }
 
@@ -281,7 +308,9 @@ fn container_broker(kind: Kind, options: &Options, c: super::docker::Container) 
         host: c.host.clone(),
         addr,
         tls: false,
-        source: Source::Container { image: kind.image() },
+        source: Source::Container {
+            image: kind.image(),
+        },
         backend: Backend::Container(Box::new(c)),
     }
 }

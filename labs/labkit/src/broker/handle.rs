@@ -207,9 +207,14 @@ impl Broker {
     async fn freeze(&mut self, pause: bool) -> Result<(), BrokerError> {
         let action = if pause { "pause" } else { "resume" };
         match &mut self.backend {
-            Backend::Private(p) => {
-                p.signal(action, if pause { Signal::SIGSTOP } else { Signal::SIGCONT })
-            }
+            Backend::Private(p) => p.signal(
+                action,
+                if pause {
+                    Signal::SIGSTOP
+                } else {
+                    Signal::SIGCONT
+                },
+            ),
             #[cfg(feature = "docker")]
             Backend::Container(c) => c.pause(pause).await,
             Backend::Borrowed => Err(self.not_ours(action)),

@@ -8,7 +8,7 @@
 //!    reader asked for that broker.
 //! 2. **The shared service on the standard port** (1883, 5672, 4222, 6379),
 //!    only for a lab's `cargo run` ([`for_cargo_run`]); tests never use it.
-//! 3. **A private instance** of the installed program ([`private`]): free
+//! 3. **A private instance** of the installed program ([`private()`]): free
 //!    ports, its own temporary data directory, stopped and removed when the
 //!    [`Broker`] drops, and never outliving the process that started it.
 //! 4. **A container**, when a Docker engine answers (feature `docker`).

@@ -11,9 +11,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use super::recipe::{Facts, Launch, Layout, Recipe, Tls, read_n, unexpected, write_file};
 #[cfg(feature = "docker")]
 use super::recipe::ContainerPlan;
+use super::recipe::{Facts, Launch, Layout, Recipe, Tls, read_n, unexpected, write_file};
 use super::{BrokerError, Kind, Lookup, Options};
 
 /// The Mosquitto recipe.

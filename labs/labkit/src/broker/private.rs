@@ -165,9 +165,11 @@ impl Private {
         }
         self.end(Signal::SIGKILL, Duration::ZERO).await; // whatever is left of a crash
         let facts = self.recipe.facts();
-        let launches = self.recipe.launch(&self.layout, &self.program, &self.lookup);
-        let log = self.log.clone();
-        let group = tokio::task::spawn_blocking(move || Group::spawn(launches, &log))
+        let launches = self
+            .recipe
+            .launch(&self.layout, &self.program, &self.lookup);
+        let (log, dir) = (self.log.clone(), self.dir.path().to_path_buf());
+        let group = tokio::task::spawn_blocking(move || Group::spawn(launches, &log, &dir))
             .await
             .map_err(|e| BrokerError::io("starting the broker", std::io::Error::other(e)))?
             .map_err(|cause| BrokerError::Spawn {
@@ -224,7 +226,8 @@ impl Private {
     /// Ask the broker to shut down cleanly and wait for it; the data stays.
     pub async fn stop(&mut self) {
         let facts = self.recipe.facts();
-        self.end(self.recipe.stop_signal(), facts.stop_timeout).await;
+        self.end(self.recipe.stop_signal(), facts.stop_timeout)
+            .await;
     }
 
     /// SIGKILL every process: a crash, with no chance to save anything.

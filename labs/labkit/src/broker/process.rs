@@ -8,9 +8,11 @@
 //! when the test binary is SIGKILLed, or when a lab calls `process::exit`.
 //! The watchdog is a tiny `sh` whose stdin is a pipe only we hold. When our
 //! process ends for any reason the kernel closes that pipe, `read` returns,
-//! and the watchdog sends SIGTERM then SIGKILL to the group. (Rust opens
-//! pipes close-on-exec, so no other child inherits the pipe and keeps it
-//! open.) On a normal stop we tell the watchdog `disarm` first.
+//! and the watchdog sends SIGTERM then SIGKILL to the group and removes
+//! the data directory. (Rust opens pipes close-on-exec, so no other child
+//! inherits the pipe and keeps it open.) On a normal stop we tell the
+//! watchdog `disarm`; each start arms a new one. (So a *stopped* private
+//! broker whose owner is SIGKILLed leaves its data directory behind.)
 //!
 //! Everything here is blocking std code with short bounded waits, because
 //! `Drop` may run after the async runtime is gone.
@@ -29,12 +31,15 @@ use nix::unistd::Pid;
 use super::recipe::Launch;
 
 /// The watchdog: wait for our end of the pipe to close, then end the group.
+/// (`kill -s SIG -- -PGID` is the spelling both dash and bash accept;
+/// dash rejects `kill -TERM -- -PGID`.)
 const WATCHDOG: &str = r#"trap '' INT HUP
 read -r line
 [ "$line" = disarm ] && exit 0
-kill -TERM -- "-$1" 2>/dev/null || exit 0
+kill -s TERM -- "-$1" 2>/dev/null || exit 0
 sleep 2
-kill -KILL -- "-$1" 2>/dev/null
+kill -s KILL -- "-$1" 2>/dev/null
+[ -n "$2" ] && rm -rf -- "$2"
 exit 0"#;
 
 /// Running broker processes: helpers first, the broker itself last.
@@ -47,8 +52,8 @@ pub(crate) struct Group {
 
 impl Group {
     /// Start every launch in one new process group, output appended to
-    /// `log`, then the watchdog.
-    pub fn spawn(launches: Vec<Launch>, log: &Path) -> io::Result<Group> {
+    /// `log`, then the watchdog, which removes `dir` if it has to act.
+    pub fn spawn(launches: Vec<Launch>, log: &Path, dir: &Path) -> io::Result<Group> {
         let mut group = Group {
             pgid: Pid::from_raw(0),
             children: Vec::new(),
@@ -71,7 +76,7 @@ impl Group {
                 .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?;
             if group.children.is_empty() {
                 group.pgid = Pid::from_raw(child.id() as i32);
-                group.arm_watchdog()?;
+                group.arm_watchdog(dir)?;
             }
             group.children.push((name, child));
             if let Some(port) = wait_for_port {
@@ -81,10 +86,11 @@ impl Group {
         Ok(group)
     }
 
-    fn arm_watchdog(&mut self) -> io::Result<()> {
+    fn arm_watchdog(&mut self, dir: &Path) -> io::Result<()> {
         let mut watchdog = Command::new("sh")
             .args(["-c", WATCHDOG, "labkit-watchdog"])
             .arg(self.pgid.as_raw().to_string())
+            .arg(dir)
             .process_group(0)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -128,7 +134,10 @@ impl Group {
 
     /// The broker program's name, for messages.
     pub fn main_name(&self) -> &str {
-        self.children.last().map(|(n, _)| n.as_str()).unwrap_or("broker")
+        self.children
+            .last()
+            .map(|(n, _)| n.as_str())
+            .unwrap_or("broker")
     }
 
     /// Signal the broker itself (not its helpers).

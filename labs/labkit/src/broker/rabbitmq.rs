@@ -25,9 +25,7 @@ use std::time::Duration;
 
 #[cfg(feature = "docker")]
 use super::recipe::ContainerPlan;
-use super::recipe::{
-    Facts, Launch, Layout, PortNeed, Recipe, Tls, read_n, unexpected, write_file,
-};
+use super::recipe::{Facts, Launch, Layout, PortNeed, Recipe, Tls, read_n, unexpected, write_file};
 use super::{BrokerError, Kind, Lookup, Options};
 
 /// The RabbitMQ recipe.
@@ -160,7 +158,10 @@ impl Recipe for RabbitMq {
             .and_then(|mut f| f.write_all(cookie().as_bytes()))
             .map_err(|e| BrokerError::io(format!("writing {}", cookie_path.display()), e))?;
         write_file(&layout.dir.join("rabbitmq.conf"), &config(layout, options)?)?;
-        write_file(&layout.dir.join("enabled_plugins"), &enabled_plugins(options))?;
+        write_file(
+            &layout.dir.join("enabled_plugins"),
+            &enabled_plugins(options),
+        )?;
         write_file(&layout.dir.join("rabbitmq-env.conf"), "")
     }
 
@@ -174,7 +175,10 @@ impl Recipe for RabbitMq {
         server
             .env("PATH", lookup.path_value())
             .env("HOME", dir("home"))
-            .env("RABBITMQ_NODENAME", format!("labkit{}@localhost", layout.port))
+            .env(
+                "RABBITMQ_NODENAME",
+                format!("labkit{}@localhost", layout.port),
+            )
             .env("RABBITMQ_NODE_IP_ADDRESS", layout.bind)
             .env("RABBITMQ_NODE_PORT", layout.port.to_string())
             .env("RABBITMQ_DIST_PORT", layout.named("dist").to_string())

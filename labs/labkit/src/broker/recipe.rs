@@ -40,6 +40,7 @@ pub(crate) struct Facts {
     /// The container image and tag used when Docker answers.
     pub image: (&'static str, &'static str),
     /// The data directory inside that container.
+    #[cfg_attr(not(feature = "docker"), allow(dead_code))]
     pub container_dir: &'static str,
     /// How long a fresh start may take before labkit gives up.
     pub ready_timeout: Duration,
@@ -156,8 +157,12 @@ pub(crate) trait Recipe: Sync {
 
     /// Write the configuration into the data directory (for a private
     /// process) before the first start.
-    fn prepare(&self, layout: &Layout, options: &Options, lookup: &Lookup)
-    -> Result<(), BrokerError>;
+    fn prepare(
+        &self,
+        layout: &Layout,
+        options: &Options,
+        lookup: &Lookup,
+    ) -> Result<(), BrokerError>;
 
     /// The processes to start, helpers first, the broker last.
     fn launch(&self, layout: &Layout, program: &Path, lookup: &Lookup) -> Vec<Launch>;
@@ -214,10 +219,7 @@ pub(crate) fn read_line(stream: &mut TcpStream, max: usize) -> io::Result<String
     let mut byte = [0u8; 1];
     while !line.ends_with(b"\r\n") {
         if line.len() >= max {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "line too long",
-            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
         }
         if stream.read(&mut byte)? == 0 {
             return Err(io::Error::new(

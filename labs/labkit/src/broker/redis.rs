@@ -58,6 +58,11 @@ fn config(layout: &Layout, options: &Options) -> Result<String, BrokerError> {
         text.push_str("protected-mode no\n");
     }
     if let Some((user, password)) = &options.user {
+        if user.contains(char::is_whitespace) || password.contains(char::is_whitespace) {
+            return Err(BrokerError::BadOption(
+                "a Redis user and password cannot contain spaces".into(),
+            ));
+        }
         if user == "default" {
             text.push_str(&format!("requirepass {}\n", quoted(password)));
         } else {
@@ -81,14 +86,6 @@ impl Recipe for Redis {
         options: &Options,
         _lookup: &Lookup,
     ) -> Result<(), BrokerError> {
-        if let Some((user, password)) = &options.user
-            && user != "default"
-            && (user.contains(char::is_whitespace) || password.contains(char::is_whitespace))
-        {
-            return Err(BrokerError::BadOption(
-                "a Redis ACL user and password cannot contain spaces".into(),
-            ));
-        }
         write_file(&layout.dir.join("redis.conf"), &config(layout, options)?)
     }
 

@@ -27,10 +27,7 @@ pub(crate) fn parse(value: &str, facts: &Facts) -> Result<BrokerUrl, String> {
         .find(|(s, _, _)| s.eq_ignore_ascii_case(scheme))
         .ok_or_else(|| {
             let known: Vec<&str> = facts.schemes.iter().map(|(s, _, _)| *s).collect();
-            format!(
-                "scheme {scheme:?} is not one of {}",
-                known.join(", ")
-            )
+            format!("scheme {scheme:?} is not one of {}", known.join(", "))
         })?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
@@ -83,7 +80,10 @@ mod tests {
     #[test]
     fn reads_host_port_and_credentials() {
         let u = mqtt("mqtt://user:pw@broker.example:1884").unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.tls), ("broker.example", 1884, Tls::Plain));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.tls),
+            ("broker.example", 1884, Tls::Plain)
+        );
         let u = mqtt("mqtts://[::1]").unwrap();
         assert_eq!((u.host.as_str(), u.port, u.tls), ("::1", 8883, Tls::Tls));
         let u = parse(

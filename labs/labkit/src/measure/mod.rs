@@ -4,8 +4,9 @@
 //! ([`Latencies`]: a histogram, because a mean hides the tail), how much gets
 //! through ([`Throughput`]: messages and bytes over a measured time), and what
 //! each message costs on the wire ([`Throughput::bytes_per_message`]). The
-//! helpers in [`human`] print those numbers so that every chapter's table reads
-//! the same way ("41.2 µs", "3.4 MiB", "12.5x").
+//! helpers in `human.rs` ([`human_duration`], [`human_bytes`], …) print
+//! those numbers so that every chapter's table reads the same way
+//! ("41.2 µs", "3.4 MiB", "12.5x").
 //!
 //! Comparing two numbers from different runs on a shared machine is mostly
 //! noise; the labs compare numbers taken in the same run, as a [`ratio`]
@@ -16,5 +17,5 @@ mod latency;
 mod throughput;
 
 pub use human::{fmt_ratio, human_bytes, human_count, human_duration, human_micros, ratio};
-pub use latency::{LatencySummary, Latencies};
+pub use latency::{Latencies, LatencySummary};
 pub use throughput::{Throughput, ThroughputSummary};

@@ -9,9 +9,9 @@
 //!
 //! | file | what it holds |
 //! |---|---|
-//! | [`table`] | [`Table`]: aligned columns for the terminal |
-//! | [`json`] | the report as JSON, and back |
-//! | [`svg`] | [`BarChart`] and [`LineChart`], hand-written SVG |
+//! | `table.rs` | [`Table`]: aligned columns for the terminal |
+//! | `json.rs` | the report as JSON, and back |
+//! | `svg.rs` | [`BarChart`] and [`LineChart`], hand-written SVG |
 
 mod json;
 mod svg;

@@ -82,8 +82,13 @@ impl BarChart {
     }
 
     /// Adds a series: one value per category, in the same order.
-    pub fn series(mut self, name: impl Into<String>, values: impl IntoIterator<Item = f64>) -> Self {
-        self.series.push((name.into(), values.into_iter().collect()));
+    pub fn series(
+        mut self,
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = f64>,
+    ) -> Self {
+        self.series
+            .push((name.into(), values.into_iter().collect()));
         self
     }
 
@@ -112,7 +117,8 @@ impl BarChart {
             .filter(|v| v.is_finite())
             .fold(0.0_f64, f64::max);
 
-        let label_w = text_width(self.categories.iter().map(String::as_str)).clamp(40.0, 240.0) + 12.0;
+        let label_w =
+            text_width(self.categories.iter().map(String::as_str)).clamp(40.0, 240.0) + 12.0;
         let value_w = (0..self.series.len())
             .flat_map(|s| (0..self.categories.len()).map(move |c| (s, c)))
             .map(|(s, c)| width_of(&self.value_label(value(s, c))))
@@ -157,7 +163,11 @@ impl BarChart {
                 let label = self.value_label(v);
                 let mut end = plot_x;
                 if let Some(v) = v.filter(|v| v.is_finite()) {
-                    let mut len = if max > 0.0 { v.max(0.0) / max * plot_w } else { 0.0 };
+                    let mut len = if max > 0.0 {
+                        v.max(0.0) / max * plot_w
+                    } else {
+                        0.0
+                    };
                     if v > 0.0 {
                         len = len.max(1.0); // a tiny value still shows
                     }
@@ -201,8 +211,13 @@ impl LineChart {
     }
 
     /// Adds a series of `(x, y)` points, drawn in the order given.
-    pub fn series(mut self, name: impl Into<String>, points: impl IntoIterator<Item = (f64, f64)>) -> Self {
-        self.series.push((name.into(), points.into_iter().collect()));
+    pub fn series(
+        mut self,
+        name: impl Into<String>,
+        points: impl IntoIterator<Item = (f64, f64)>,
+    ) -> Self {
+        self.series
+            .push((name.into(), points.into_iter().collect()));
         self
     }
 
@@ -429,7 +444,10 @@ fn bounds(values: impl Iterator<Item = f64>, from_zero: bool) -> (f64, f64) {
     }
     if hi - lo < f64::EPSILON * hi.abs().max(1.0) {
         let pad = if hi == 0.0 { 1.0 } else { hi.abs() * 0.5 };
-        (lo - if from_zero && lo >= 0.0 { 0.0 } else { pad }, hi + pad)
+        (
+            lo - if from_zero && lo >= 0.0 { 0.0 } else { pad },
+            hi + pad,
+        )
     } else {
         (lo, hi)
     }

@@ -134,8 +134,16 @@ impl fmt::Display for Table {
 
         writeln!(f, "{}", self.title)?;
         if n > 0 {
-            writeln!(f, "{}", line((0..n).map(|i| cell(&self.columns, i)).collect()))?;
-            writeln!(f, "{}", line(widths.iter().map(|w| "-".repeat(*w)).collect()))?;
+            writeln!(
+                f,
+                "{}",
+                line((0..n).map(|i| cell(&self.columns, i)).collect())
+            )?;
+            writeln!(
+                f,
+                "{}",
+                line(widths.iter().map(|w| "-".repeat(*w)).collect())
+            )?;
             for row in &self.rows {
                 writeln!(f, "{}", line((0..n).map(|i| cell(row, i)).collect()))?;
             }

@@ -219,6 +219,12 @@ impl fmt::Display for Counts {
             write!(f, "{sep}{} {name}", t.count)?;
             sep = ", ";
         }
+        let handovers = self.stops.len() - self.problems().count();
+        match handovers {
+            0 => {}
+            1 => write!(f, " (1 connection switched to another protocol)")?,
+            n => write!(f, " ({n} connections switched to another protocol)")?,
+        }
         match self.problems().count() {
             0 => Ok(()),
             1 => write!(f, " (1 stream stopped early)"),

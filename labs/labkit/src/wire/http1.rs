@@ -67,8 +67,23 @@ impl Decoder for Responses {
     }
     fn decode_conn(&self, conn: &ConnRecord, dir: Direction) -> Decoded<Message> {
         let requests = parse_requests(&conn.stream(dir.reverse()));
+        let stream = conn.stream(dir);
+        // A client that opened with the HTTP/2 preface gets HTTP/2 back.
+        if let (true, Some(stop)) = (requests.units.is_empty(), &requests.stop) {
+            if matches!(stop.reason, StopReason::Handover(_)) && !stream.is_empty() {
+                return Decoded {
+                    protocol: self.protocol(),
+                    units: Vec::new(),
+                    stop: Some(Stop {
+                        offset: 0,
+                        remaining: stream.len(),
+                        reason: stop.reason.clone(),
+                    }),
+                };
+            }
+        }
         let methods: Vec<&str> = requests.units.iter().filter_map(|m| m.method()).collect();
-        parse_responses_to(&conn.stream(dir), &methods)
+        parse_responses_to(&stream, &methods)
     }
 }
 
@@ -297,7 +312,12 @@ fn parse(stream: &[u8], side: Side, request_methods: &[&str]) -> Decoded<Message
                 if status >= 200 || status == 101 {
                     answered += 1;
                 }
-                (status == 101).then(|| message.header("upgrade").unwrap_or("another protocol").to_string())
+                (status == 101).then(|| {
+                    message
+                        .header("upgrade")
+                        .unwrap_or("another protocol")
+                        .to_string()
+                })
             }
         };
         decoded.units.push(message);
@@ -366,7 +386,12 @@ fn parse_head(buf: &[u8], side: Side) -> Result<Option<Head>, String> {
 fn owned(headers: &[httparse::Header<'_>]) -> Vec<(String, String)> {
     headers
         .iter()
-        .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+        .map(|h| {
+            (
+                h.name.to_string(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
         .collect()
 }
 
@@ -399,7 +424,7 @@ fn framing(head: &Head, request_method: Option<&str>) -> Result<Framing, String>
             .flat_map(|(_, v)| v.split(','))
             .map(str::trim)
     };
-    if let Some(last) = values("transfer-encoding").last() {
+    if let Some(last) = values("transfer-encoding").next_back() {
         if last.eq_ignore_ascii_case("chunked") {
             return Ok(Framing::Chunked { chunks: 0 });
         }
@@ -540,7 +565,11 @@ HTTP/1.1 204 No Content\r\n\r\n";
         for cut in 1..stream.len() {
             let d = parse_requests(&stream[..cut]);
             assert!(d.units.is_empty());
-            assert_eq!(d.stop.map(|s| s.reason), Some(StopReason::Incomplete), "cut at {cut}");
+            assert_eq!(
+                d.stop.map(|s| s.reason),
+                Some(StopReason::Incomplete),
+                "cut at {cut}"
+            );
         }
     }
 

@@ -33,6 +33,7 @@ pub mod http1;
 pub mod pcap;
 mod proxy;
 mod record;
+pub mod websocket;
 
 pub use decode::{Counts, DecodeError, Decoded, Decoder, Stop, StopReason, Tally, Unit, count};
 pub use proxy::Proxy;

@@ -10,7 +10,10 @@
 //! is the point: a decoder we wrote can be checked against one we did not.
 //!
 //! The proxy itself is invisible in the file, as if the capture were taken on
-//! a wire between client and server. Tell tshark which dissector to use when
+//! a wire between client and server. The file shows what each end *sent*:
+//! bytes a fault then kept from arriving are in it too, followed by a reset
+//! each way where a fault cut the connection (Wireshark shows the server's
+//! answer, then `[RST]`: the answer that never arrived). Tell tshark which dissector to use when
 //! the server's port is not the protocol's usual one:
 //!
 //! ```text
@@ -27,8 +30,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::record::{ConnRecord, Ending};
 use super::Direction;
+use super::record::{ConnRecord, Ending};
 
 /// The largest TCP payload put in one packet.
 pub const MAX_SEGMENT: usize = 65_000;
@@ -49,7 +52,10 @@ const ACK: u8 = 0x10;
 /// the recording's durations count from.
 pub fn write_file(path: &Path, conns: &[ConnRecord], started: SystemTime) -> io::Result<()> {
     let file = File::create(path).map_err(|e| {
-        io::Error::new(e.kind(), format!("cannot create the capture file {}: {e}", path.display()))
+        io::Error::new(
+            e.kind(),
+            format!("cannot create the capture file {}: {e}", path.display()),
+        )
     })?;
     let mut out = BufWriter::new(file);
     write(&mut out, conns, started)?;
@@ -120,7 +126,13 @@ const CLIENT: usize = 0;
 const SERVER: usize = 1;
 
 impl Tcp {
-    fn segment<'a>(&mut self, at: Duration, from: usize, flags: u8, payload: &'a [u8]) -> Packet<'a> {
+    fn segment<'a>(
+        &mut self,
+        at: Duration,
+        from: usize,
+        flags: u8,
+        payload: &'a [u8],
+    ) -> Packet<'a> {
         let to = 1 - from;
         let seq = self.next_seq[from];
         let mut advance = payload.len() as u32;
@@ -134,7 +146,11 @@ impl Tcp {
             dst: self.ends[to],
             from_client: from == CLIENT,
             seq,
-            ack: if flags & ACK != 0 { self.next_seq[to] } else { 0 },
+            ack: if flags & ACK != 0 {
+                self.next_seq[to]
+            } else {
+                0
+            },
             flags,
             payload,
         }
@@ -177,7 +193,11 @@ fn synthesize<'a>(conn: &'a ConnRecord, out: &mut Vec<Packet<'a>>) {
             out.push(tcp.segment(at, CLIENT, RST | ACK, &[]));
         }
         _ => {
-            let first = if ending == Ending::Client { CLIENT } else { SERVER };
+            let first = if ending == Ending::Client {
+                CLIENT
+            } else {
+                SERVER
+            };
             out.push(tcp.segment(at, first, FIN | ACK, &[]));
             out.push(tcp.segment(at, 1 - first, FIN | ACK, &[]));
             out.push(tcp.segment(at, first, ACK, &[]));

@@ -23,8 +23,9 @@ pub struct Chunk {
     pub dir: Direction,
     /// The bytes exactly as the sender wrote them.
     pub bytes: Bytes,
-    /// How many bytes at the end of `bytes` a fault kept from reaching the
-    /// other side (a cut); 0 for everything that was forwarded.
+    /// How many bytes at the end of `bytes` a one-shot cut kept from reaching
+    /// the other side; 0 otherwise. (Bytes still in the delay line when
+    /// `cut_all` closes a connection are lost too, but not counted here.)
     pub lost: usize,
 }
 

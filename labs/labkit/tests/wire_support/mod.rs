@@ -41,7 +41,9 @@ pub async fn echo_server() -> Echo {
     let (tx, ended) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             let tx = tx.clone();
             tokio::spawn(async move {
                 let mut buf = vec![0; 64 * 1024];
@@ -72,7 +74,9 @@ pub async fn talker(reply: Vec<u8>) -> SocketAddr {
     let reply = Arc::new(reply);
     tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             let reply = reply.clone();
             tokio::spawn(async move {
                 let mut buf = [0; 1024];
@@ -121,11 +125,15 @@ pub async fn http_server() -> Http {
     let posts = Arc::new(AtomicUsize::new(0));
     let counter = posts.clone();
     let app = Router::new()
-        .route("/fixed/{n}", get(|axum::extract::Path(n): axum::extract::Path<usize>| async move { "x".repeat(n) }))
+        .route(
+            "/fixed/{n}",
+            get(|axum::extract::Path(n): axum::extract::Path<usize>| async move { "x".repeat(n) }),
+        )
         .route(
             "/chunked",
             get(|| async {
-                let parts = ["first,", "second,", "third"].map(|s| Ok::<_, std::io::Error>(Bytes::from(s)));
+                let parts =
+                    ["first,", "second,", "third"].map(|s| Ok::<_, std::io::Error>(Bytes::from(s)));
                 Body::from_stream(futures::stream::iter(parts))
             }),
         )
@@ -136,7 +144,10 @@ pub async fn http_server() -> Http {
                 format!("created {}", body.len())
             }),
         )
-        .route("/empty", get(|| async { axum::http::StatusCode::NO_CONTENT }));
+        .route(
+            "/empty",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        );
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -146,13 +157,20 @@ pub async fn http_server() -> Http {
 /// One HTTP/1.1 connection (kept alive) from hyper's client to `addr`.
 pub async fn http_client(addr: SocketAddr) -> SendRequest<Full<Bytes>> {
     let stream = TcpStream::connect(addr).await.unwrap();
-    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
     tokio::spawn(conn);
     sender
 }
 
 /// Sends one request on `client` and reads the whole response.
-pub async fn call(client: &mut SendRequest<Full<Bytes>>, method: &str, path: &str, body: &str) -> (u16, Bytes) {
+pub async fn call(
+    client: &mut SendRequest<Full<Bytes>>,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, Bytes) {
     client.ready().await.unwrap();
     let req = hyper::Request::builder()
         .method(method)

@@ -31,8 +31,15 @@ pub enum Variant {
 pub fn grade(manifest: &Manifest, ex: &Exercise, variant: Variant) -> Result<Outcome> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(&cargo);
-    cmd.current_dir(&manifest.root)
-        .args(["test", "--color", "never", "-p", &ex.package, "--test", &ex.test]);
+    cmd.current_dir(&manifest.root).args([
+        "test",
+        "--color",
+        "never",
+        "-p",
+        &ex.package,
+        "--test",
+        &ex.test,
+    ]);
     if variant == Variant::Solution {
         cmd.args(["--features", "solutions"]);
     }
@@ -43,9 +50,12 @@ pub fn grade(manifest: &Manifest, ex: &Exercise, variant: Variant) -> Result<Out
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
 
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("could not run {}: is cargo installed and on PATH?", cargo.to_string_lossy()))?;
+    let mut child = cmd.spawn().with_context(|| {
+        format!(
+            "could not run {}: is cargo installed and on PATH?",
+            cargo.to_string_lossy()
+        )
+    })?;
     let mut stdout_pipe = child.stdout.take().context("no stdout pipe")?;
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
@@ -58,12 +68,10 @@ pub fn grade(manifest: &Manifest, ex: &Exercise, variant: Variant) -> Result<Out
     let mut lines = BufReader::new(child.stderr.take().context("no stderr pipe")?);
     let mut line = String::new();
     while lines.read_line(&mut line).unwrap_or(0) > 0 {
-        if show {
-            if let Some(krate) = line.trim_start().strip_prefix("Compiling ") {
-                let krate: String = krate.chars().take(60).collect();
-                eprint!("\r\x1b[K  compiling {}", krate.trim_end());
-                let _ = std::io::stderr().flush();
-            }
+        if let (true, Some(krate)) = (show, line.trim_start().strip_prefix("Compiling ")) {
+            let krate: String = krate.chars().take(60).collect();
+            eprint!("\r\x1b[K  compiling {}", krate.trim_end());
+            let _ = std::io::stderr().flush();
         }
         stderr.push_str(&line);
         line.clear();

@@ -18,7 +18,11 @@ pub fn run(manifest: &Manifest, progress: &mut Progress, rerun: bool) -> Result<
     let mut states = Vec::with_capacity(total);
     let mut broken = Vec::new();
     for (i, ex) in manifest.exercises.iter().enumerate() {
-        let cached = if rerun { None } else { progress.get(manifest, ex) };
+        let cached = if rerun {
+            None
+        } else {
+            progress.get(manifest, ex)
+        };
         let state = match cached {
             Some(state) => state,
             None => {
@@ -50,7 +54,12 @@ pub fn run(manifest: &Manifest, progress: &mut Progress, rerun: bool) -> Result<
         &["", "exercise", "lab", "file to edit"],
     );
     for (ex, state) in manifest.exercises.iter().zip(&states) {
-        table.row([state.mark(), &ex.name, &ex.lab, &ex.file.display().to_string()]);
+        table.row([
+            state.mark(),
+            &ex.name,
+            &ex.lab,
+            &ex.file.display().to_string(),
+        ]);
     }
     table.note("✓ passes   ✗ changed, not passing yet   · not started");
     for package in &broken {

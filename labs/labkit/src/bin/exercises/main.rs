@@ -11,12 +11,12 @@
 //!
 //! | module | what it does |
 //! |---|---|
-//! | [`manifest`] | reads `exercises.toml` |
-//! | [`grader`] | runs `cargo test -p PACKAGE --test TEST` |
-//! | [`output`] | picks the failed expectations out of cargo's output |
-//! | [`show`] | prints an outcome for the reader |
-//! | [`progress`] | remembers which exercises pass |
-//! | [`list`], [`watch`], [`verify`] | the commands of the same names |
+//! | `manifest.rs` | reads `exercises.toml` |
+//! | `grader.rs` | runs `cargo test -p PACKAGE --test TEST` |
+//! | `output.rs` | picks the failed expectations out of cargo's output |
+//! | `show.rs` | prints an outcome for the reader |
+//! | `progress.rs` | remembers which exercises pass |
+//! | `list.rs`, `watch.rs`, `verify.rs` | the commands of the same names |
 
 mod grader;
 mod list;
@@ -96,19 +96,26 @@ fn run(command: Command) -> Result<bool> {
         Command::Hint { name } => {
             let ex = pick(&manifest, &progress, name.as_deref())?;
             let path = manifest.path(&ex.hint);
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read the hint for {} at {}", ex.name, path.display()))?;
+            let text = std::fs::read_to_string(&path).with_context(|| {
+                format!("cannot read the hint for {} at {}", ex.name, path.display())
+            })?;
             println!("Hint for {} ({}):\n", ex.name, ex.file.display());
             println!("{}", text.trim_end());
             Ok(true)
         }
-        Command::Watch { name } => watch::run(&manifest, &mut progress, name.as_deref()).map(|()| true),
+        Command::Watch { name } => {
+            watch::run(&manifest, &mut progress, name.as_deref()).map(|()| true)
+        }
         Command::Verify => verify::run(&manifest),
     }
 }
 
 /// The exercise called `name`, or the next one not passing.
-fn pick<'m>(manifest: &'m Manifest, progress: &Progress, name: Option<&str>) -> Result<&'m manifest::Exercise> {
+fn pick<'m>(
+    manifest: &'m Manifest,
+    progress: &Progress,
+    name: Option<&str>,
+) -> Result<&'m manifest::Exercise> {
     match name {
         Some(name) => manifest.get(name),
         None => progress

@@ -70,7 +70,8 @@ impl Manifest {
         let path = root.join(FILE);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        Self::parse(root, &text).with_context(|| format!("{} is not a valid exercise list", path.display()))
+        Self::parse(root, &text)
+            .with_context(|| format!("{} is not a valid exercise list", path.display()))
     }
 
     /// Parses the text of an `exercises.toml` found in `root`.
@@ -81,10 +82,20 @@ impl Manifest {
         }
         for (i, ex) in file.exercises.iter().enumerate() {
             if ex.name.trim().is_empty() || ex.name.contains(char::is_whitespace) {
-                bail!("exercise #{} has the name {:?}: names are single words like `rest-etag`", i + 1, ex.name);
+                bail!(
+                    "exercise #{} has the name {:?}: names are single words like `rest-etag`",
+                    i + 1,
+                    ex.name
+                );
             }
-            if file.exercises[..i].iter().any(|other| other.name == ex.name) {
-                bail!("the name `{}` is used twice: exercise names must be unique", ex.name);
+            if file.exercises[..i]
+                .iter()
+                .any(|other| other.name == ex.name)
+            {
+                bail!(
+                    "the name `{}` is used twice: exercise names must be unique",
+                    ex.name
+                );
             }
         }
         Ok(Self {
@@ -105,7 +116,10 @@ impl Manifest {
             return Ok(ex);
         }
         let names: Vec<&str> = self.exercises.iter().map(|ex| ex.name.as_str()).collect();
-        bail!("there is no exercise called `{name}`; the exercises are: {}", names.join(", "))
+        bail!(
+            "there is no exercise called `{name}`; the exercises are: {}",
+            names.join(", ")
+        )
     }
 
     /// `rel` (a path from the manifest) as a path from the current folder's

@@ -58,6 +58,21 @@ impl Outcome {
     }
 }
 
+/// True when build `errors` come from the compiler (they point into source
+/// files), rather than from cargo refusing to run (no such package or test).
+pub fn is_compile_error(errors: &[String]) -> bool {
+    errors.iter().any(|e| e.contains("--> "))
+}
+
+/// How many tests failed (a test can panic more than once, e.g. in a spawned
+/// thread and then in the test itself).
+pub fn failed_tests(failures: &[Failure]) -> usize {
+    let mut tests: Vec<&str> = failures.iter().map(|f| f.test.as_str()).collect();
+    tests.sort_unstable();
+    tests.dedup();
+    tests.len()
+}
+
 /// Reads one `cargo test --test NAME` run: its exit status and both streams.
 pub fn parse(success: bool, stdout: &str, stderr: &str) -> Outcome {
     let (passed, failed, ran) = counts(stdout);
@@ -180,7 +195,9 @@ fn panic_location(line: &str) -> Option<String> {
     if !line.starts_with("thread '") {
         return None;
     }
-    let (_, at) = line.split_once("' panicked at ").or_else(|| line.split_once(") panicked at "))?;
+    let (_, at) = line
+        .split_once("' panicked at ")
+        .or_else(|| line.split_once(") panicked at "))?;
     Some(at.trim_end_matches(':').to_string())
 }
 
@@ -221,7 +238,9 @@ pub fn build_errors(stderr: &str) -> Vec<String> {
 }
 
 fn starts_diagnostic(line: &str) -> bool {
-    line.starts_with("error") || line.starts_with("warning") || line.starts_with("For more information")
+    line.starts_with("error")
+        || line.starts_with("warning")
+        || line.starts_with("For more information")
 }
 
 fn is_summary(line: &str) -> bool {

@@ -61,7 +61,7 @@ fn git_unchanged(manifest: &Manifest, ex: &Exercise) -> Option<bool> {
         .stderr(Stdio::null())
         .output()
         .ok()?;
-    out.status.success().then(|| out.stdout.is_empty())
+    out.status.success().then_some(out.stdout.is_empty())
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -79,7 +79,9 @@ pub struct Progress {
 impl Progress {
     /// Reads the remembered states (none, if there is no readable file).
     pub fn load(manifest: &Manifest) -> Self {
-        let path = target_dir(&manifest.root).join("exercises").join("progress.json");
+        let path = target_dir(&manifest.root)
+            .join("exercises")
+            .join("progress.json");
         let entries = std::fs::read_to_string(&path)
             .ok()
             .and_then(|text| serde_json::from_str(&text).ok())
@@ -90,7 +92,9 @@ impl Progress {
     /// The remembered state of `ex`, if nothing in its package changed since.
     pub fn get(&self, manifest: &Manifest, ex: &Exercise) -> Option<State> {
         let entry = self.entries.get(&ex.name)?;
-        (entry.stamp == stamp(manifest, ex)).then_some(entry.state).flatten()
+        (entry.stamp == stamp(manifest, ex))
+            .then_some(entry.state)
+            .flatten()
     }
 
     /// Remembers the state of `ex`, graded when its package had `stamp`

@@ -2,7 +2,7 @@
 //! sentences, then where to look next.
 
 use crate::manifest::Exercise;
-use crate::output::{Failure, Outcome};
+use crate::output::{self, Failure, Outcome};
 
 /// At most this many compiler errors are shown; the first is usually the one
 /// to fix.
@@ -11,20 +11,19 @@ const MAX_ERRORS: usize = 3;
 /// Prints what grading `ex` came to, and on failure how to get a hint.
 pub fn outcome(ex: &Exercise, outcome: &Outcome) {
     match outcome {
-        Outcome::Passed { tests } => {
-            match tests {
-                1 => println!("✓ {}: its grading test passes.", ex.name),
-                n => println!("✓ {}: all {n} grading tests pass.", ex.name),
-            }
-        }
+        Outcome::Passed { tests } => match tests {
+            1 => println!("✓ {}: its grading test passes.", ex.name),
+            n => println!("✓ {}: all {n} grading tests pass.", ex.name),
+        },
         Outcome::Failed { passed, failures } => {
-            let failed = failures.iter().map(|f| &f.test).collect::<std::collections::BTreeSet<_>>().len();
+            let failed = output::failed_tests(failures);
             println!(
                 "✗ {}: {failed} of {} grading tests failed.",
                 ex.name,
                 failed + passed
             );
-            let (todo, real): (Vec<&Failure>, Vec<&Failure>) = failures.iter().partition(|f| f.is_todo());
+            let (todo, real): (Vec<&Failure>, Vec<&Failure>) =
+                failures.iter().partition(|f| f.is_todo());
             for f in real {
                 println!();
                 print_failure(f);
@@ -44,14 +43,26 @@ pub fn outcome(ex: &Exercise, outcome: &Outcome) {
             footer(ex);
         }
         Outcome::BuildFailed { errors } => {
-            println!("✗ {}: the code does not compile yet.", ex.name);
+            if output::is_compile_error(errors) {
+                println!("✗ {}: the code does not compile yet.", ex.name);
+            } else {
+                println!(
+                    "✗ {}: cargo could not run its grading test (is exercises.toml right?).",
+                    ex.name
+                );
+            }
             for e in errors.iter().take(MAX_ERRORS) {
                 println!();
                 println!("{e}");
             }
             if errors.len() > MAX_ERRORS {
                 println!();
-                println!("… and {} more errors (run `cargo test -p {} --test {}` to see them all).", errors.len() - MAX_ERRORS, ex.package, ex.test);
+                println!(
+                    "… and {} more errors (run `cargo test -p {} --test {}` to see them all).",
+                    errors.len() - MAX_ERRORS,
+                    ex.package,
+                    ex.test
+                );
             }
             footer(ex);
         }
@@ -63,7 +74,10 @@ fn print_failure(f: &Failure) {
         .message
         .lines()
         // The runner prints the hint command once, below.
-        .filter(|l| !l.trim_start().starts_with("hint: run `cargo exercises hint"))
+        .filter(|l| {
+            !l.trim_start()
+                .starts_with("hint: run `cargo exercises hint")
+        })
         .peekable();
     if !f.is_expectation() {
         println!("  The test `{}` failed:", f.test);

@@ -12,7 +12,7 @@ use anyhow::Result;
 
 use crate::grader::{self, Variant};
 use crate::manifest::{Exercise, Manifest};
-use crate::output::Outcome;
+use crate::output::{self, Outcome};
 
 /// Checks every exercise, prints what it finds, and returns whether all is
 /// well.
@@ -20,15 +20,24 @@ pub fn run(manifest: &Manifest) -> Result<bool> {
     let mut problems: Vec<(String, String)> = Vec::new();
 
     for ex in &manifest.exercises {
-        for (what, path) in [("starter", &ex.file), ("solution", &ex.solution), ("hint", &ex.hint)] {
+        for (what, path) in [
+            ("starter", &ex.file),
+            ("solution", &ex.solution),
+            ("hint", &ex.hint),
+        ] {
             if !manifest.path(path).is_file() {
-                problems.push((ex.name.clone(), format!("its {what} file {} does not exist", path.display())));
+                problems.push((
+                    ex.name.clone(),
+                    format!("its {what} file {} does not exist", path.display()),
+                ));
             }
         }
-        if let Ok(text) = std::fs::read_to_string(manifest.path(&ex.hint)) {
-            if text.trim().is_empty() {
-                problems.push((ex.name.clone(), format!("its hint file {} is empty", ex.hint.display())));
-            }
+        let hint = std::fs::read_to_string(manifest.path(&ex.hint));
+        if hint.is_ok_and(|text| text.trim().is_empty()) {
+            problems.push((
+                ex.name.clone(),
+                format!("its hint file {} is empty", ex.hint.display()),
+            ));
         }
     }
 
@@ -43,7 +52,12 @@ pub fn run(manifest: &Manifest) -> Result<bool> {
             for ex in exercises {
                 let outcome = grader::grade(manifest, ex, variant)?;
                 let (ok, said) = judge(ex, variant, &outcome);
-                println!("  {} {}: {}", if ok { "✓" } else { "✗" }, ex.name, said.lines().next().unwrap_or(""));
+                println!(
+                    "  {} {}: {}",
+                    if ok { "✓" } else { "✗" },
+                    ex.name,
+                    said.lines().next().unwrap_or("")
+                );
                 if !ok {
                     problems.push((ex.name.clone(), said));
                 }
@@ -53,7 +67,10 @@ pub fn run(manifest: &Manifest) -> Result<bool> {
 
     println!();
     if problems.is_empty() {
-        println!("verify: all {} exercises are sound.", manifest.exercises.len());
+        println!(
+            "verify: all {} exercises are sound.",
+            manifest.exercises.len()
+        );
         return Ok(true);
     }
     println!("verify found {}:", count(problems.len(), "problem"));
@@ -71,9 +88,13 @@ pub fn run(manifest: &Manifest) -> Result<bool> {
 /// saying what happened.
 fn judge(ex: &Exercise, variant: Variant, outcome: &Outcome) -> (bool, String) {
     match (variant, outcome) {
-        (Variant::Starter, Outcome::Failed { failures, .. }) => {
-            (true, format!("the starter fails, as it should ({})", count(failures.len(), "failing test")))
-        }
+        (Variant::Starter, Outcome::Failed { failures, .. }) => (
+            true,
+            format!(
+                "the starter fails, as it should ({})",
+                count(output::failed_tests(failures), "failing test")
+            ),
+        ),
         (Variant::Starter, Outcome::Passed { tests }) => (
             false,
             format!(
@@ -86,19 +107,32 @@ fn judge(ex: &Exercise, variant: Variant, outcome: &Outcome) -> (bool, String) {
             false,
             format!("the grading test `{}` runs no tests", ex.test),
         ),
-        (Variant::Solution, Outcome::Passed { tests }) => {
-            (true, format!("the solution passes ({})", count(*tests, "test")))
-        }
+        (Variant::Solution, Outcome::Passed { tests }) => (
+            true,
+            format!("the solution passes ({})", count(*tests, "test")),
+        ),
         (Variant::Solution, Outcome::Failed { failures, .. }) => {
-            let mut said = format!("the reference solution fails its grading test `{}`:", ex.test);
+            let mut said = format!(
+                "the reference solution fails its grading test `{}`:",
+                ex.test
+            );
             for f in failures {
-                said.push_str(&format!("\n{}: {}", f.test, f.message.lines().next().unwrap_or("")));
+                said.push_str(&format!(
+                    "\n{}: {}",
+                    f.test,
+                    f.message.lines().next().unwrap_or("")
+                ));
             }
             (false, said)
         }
         (variant, Outcome::BuildFailed { errors }) => {
             let what = match variant {
-                Variant::Starter => "the starter does not compile (starters must compile, with `todo!()` where the reader writes code)",
+                _ if !output::is_compile_error(errors) => {
+                    "cargo could not run the grading test (check the package and test names)"
+                }
+                Variant::Starter => {
+                    "the starter does not compile (starters must compile, with `todo!()` where the reader writes code)"
+                }
                 Variant::Solution => "the solution does not compile",
             };
             let first = errors.first().map_or("", String::as_str);

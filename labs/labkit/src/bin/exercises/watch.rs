@@ -38,7 +38,8 @@ pub fn run(manifest: &Manifest, progress: &mut Progress, name: Option<&str>) -> 
     };
 
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher = notify::recommended_watcher(tx).context("cannot watch files on this system")?;
+    let mut watcher =
+        notify::recommended_watcher(tx).context("cannot watch files on this system")?;
     let mut watched: Option<PathBuf> = None;
     loop {
         let dir = manifest.package_dir(current);
@@ -53,7 +54,11 @@ pub fn run(manifest: &Manifest, progress: &mut Progress, name: Option<&str>) -> 
         }
 
         println!();
-        println!("── grading {} (watching {}; Ctrl-C to stop) ──", current.name, relative(manifest, &dir));
+        println!(
+            "── grading {} (watching {}; Ctrl-C to stop) ──",
+            current.name,
+            relative(manifest, &dir)
+        );
         let stamp = progress::stamp(manifest, current);
         let outcome = grader::grade(manifest, current, Variant::Starter)?;
         show::outcome(current, &outcome);
@@ -96,11 +101,13 @@ fn wait_for_save(rx: &Receiver<notify::Result<Event>>) -> Result<()> {
 
 /// A change to Rust code or a manifest, outside any `target` folder.
 fn is_save(event: &Event) -> bool {
-    let kind_counts = match event.kind {
-        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
-        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
-        _ => false,
-    };
+    let kind_counts = matches!(
+        event.kind,
+        EventKind::Create(_)
+            | EventKind::Modify(_)
+            | EventKind::Remove(_)
+            | EventKind::Access(AccessKind::Close(AccessMode::Write))
+    );
     kind_counts
         && event.paths.iter().any(|p| {
             let source = matches!(p.extension().and_then(|e| e.to_str()), Some("rs" | "toml"));
@@ -115,4 +122,3 @@ fn relative(manifest: &Manifest, dir: &Path) -> String {
         Err(_) => dir.display().to_string(),
     }
 }
-
