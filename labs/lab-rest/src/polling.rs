@@ -108,10 +108,10 @@ pub async fn receive(
             last = event.id;
             delivery.received.push(event.id);
         }
-        if let Waiting::Poll { interval } = waiting {
-            if delivery.received.len() < expected {
-                tokio::time::sleep(interval).await;
-            }
+        if let Waiting::Poll { interval } = waiting
+            && delivery.received.len() < expected
+        {
+            tokio::time::sleep(interval).await;
         }
     }
     delivery.bytes = proxy.bytes(Direction::ToServer) + proxy.bytes(Direction::ToClient);

@@ -31,7 +31,10 @@ async fn heads_outweigh_a_small_reading() {
     );
     assert_eq!(post.response_body, 0, "201 Created carries no body here");
     // The GET's answer: a head as large as the reading it carries.
-    assert_eq!(get.response_body, post.request_body, "the same reading comes back");
+    assert_eq!(
+        get.response_body, post.request_body,
+        "the same reading comes back"
+    );
     assert!(get.response_head > 0 && get.request_body == 0);
     // Heads are most of the bytes of the whole POST exchange.
     assert!(

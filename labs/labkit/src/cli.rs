@@ -175,7 +175,9 @@ impl Progress {
     /// Records `n` more steps done.
     pub fn advance(&mut self, n: u64) {
         self.done = (self.done + n).min(self.total);
-        if self.shown && (self.done == self.total || self.done % (self.total / 50).max(1) == 0) {
+        if self.shown
+            && (self.done == self.total || self.done.is_multiple_of((self.total / 50).max(1)))
+        {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\r  {} {}/{}", self.label, self.done, self.total);
             let _ = err.flush();

@@ -45,14 +45,12 @@ impl Ledger {
     /// Charges once per idempotency key; without a key, every call charges.
     pub fn charge(&self, key: Option<&str>, request: ChargeRequest) -> Outcome {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(key) = key {
-            if let Some((first_request, first_answer)) = inner.by_key.get(key) {
-                return if *first_request == request {
-                    Outcome::Replayed(first_answer.clone())
-                } else {
-                    Outcome::KeyReused
-                };
-            }
+        if let Some((first_request, first_answer)) = key.and_then(|k| inner.by_key.get(k)) {
+            return if *first_request == request {
+                Outcome::Replayed(first_answer.clone())
+            } else {
+                Outcome::KeyReused
+            };
         }
         let charge = Charge {
             charge_id: format!("ch_{}", inner.charges.len() + 1),

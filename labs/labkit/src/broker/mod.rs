@@ -47,6 +47,7 @@ mod handle;
 mod lookup;
 mod mosquitto;
 mod nats;
+pub mod nginx;
 mod options;
 mod private;
 mod process;

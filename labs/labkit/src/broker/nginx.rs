@@ -28,7 +28,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::process::{Group, free_ports, tail};
+use super::private::free_ports;
+use super::process::{Group, tail};
 use super::recipe::Launch;
 use super::{BrokerError, Lookup};
 
@@ -128,7 +129,11 @@ fn start_blocking(server_body: &str, lookup: &Lookup) -> Result<Nginx, BrokerErr
         .map_err(io_err("creating nginx's directory"))?;
     std::fs::create_dir_all(dir.path().join("tmp")).map_err(io_err("creating nginx's tmp"))?;
     let port = free_ports(1).map_err(io_err("finding a free port"))?[0];
-    let as_root = nix::unistd::geteuid().is_root();
+    let as_root = dir
+        .path()
+        .metadata()
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
     let conf = dir.path().join("nginx.conf");
     std::fs::write(&conf, config(dir.path(), port, server_body, as_root))
         .map_err(io_err("writing nginx.conf"))?;

@@ -69,18 +69,19 @@ impl Decoder for Responses {
         let requests = parse_requests(&conn.stream(dir.reverse()));
         let stream = conn.stream(dir);
         // A client that opened with the HTTP/2 preface gets HTTP/2 back.
-        if let (true, Some(stop)) = (requests.units.is_empty(), &requests.stop) {
-            if matches!(stop.reason, StopReason::Handover(_)) && !stream.is_empty() {
-                return Decoded {
-                    protocol: self.protocol(),
-                    units: Vec::new(),
-                    stop: Some(Stop {
-                        offset: 0,
-                        remaining: stream.len(),
-                        reason: stop.reason.clone(),
-                    }),
-                };
-            }
+        if let (true, Some(stop)) = (requests.units.is_empty(), &requests.stop)
+            && matches!(stop.reason, StopReason::Handover(_))
+            && !stream.is_empty()
+        {
+            return Decoded {
+                protocol: self.protocol(),
+                units: Vec::new(),
+                stop: Some(Stop {
+                    offset: 0,
+                    remaining: stream.len(),
+                    reason: stop.reason.clone(),
+                }),
+            };
         }
         let methods: Vec<&str> = requests.units.iter().filter_map(|m| m.method()).collect();
         parse_responses_to(&stream, &methods)

@@ -30,6 +30,7 @@
 
 pub mod decode;
 pub mod http1;
+pub mod mqtt;
 pub mod pcap;
 mod proxy;
 mod record;

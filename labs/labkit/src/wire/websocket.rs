@@ -179,8 +179,7 @@ pub fn handshake_len(stream: &[u8], dir: Direction) -> Result<usize, Stop> {
             offset: stream.len(),
             remaining: 0,
             reason: StopReason::Invalid(
-                "the HTTP exchange never switched to WebSocket (no 101 Switching Protocols)"
-                    .into(),
+                "the HTTP exchange never switched to WebSocket (no 101 Switching Protocols)".into(),
             ),
         }),
     }
@@ -236,9 +235,8 @@ fn parse_one(bytes: &[u8]) -> Result<Frame, StopReason> {
             b0 & 0x70
         )));
     }
-    let opcode = Opcode::from_bits(b0 & 0x0F).ok_or_else(|| {
-        StopReason::Invalid(format!("opcode {:#x} is reserved", b0 & 0x0F))
-    })?;
+    let opcode = Opcode::from_bits(b0 & 0x0F)
+        .ok_or_else(|| StopReason::Invalid(format!("opcode {:#x} is reserved", b0 & 0x0F)))?;
     let masked = b1 & 0x80 != 0;
     // 7 bits of length; 126 means "the next 2 bytes", 127 "the next 8".
     let (len, mut header_len) = match b1 & 0x7F {
@@ -351,10 +349,14 @@ pub fn messages(frames: &[Frame]) -> Result<Vec<Message>, String> {
                 msg.frames += 1;
             }
             (Opcode::Continuation, None) => {
-                return Err(format!("frame {i}: a continuation with no message to continue"));
+                return Err(format!(
+                    "frame {i}: a continuation with no message to continue"
+                ));
             }
             (_, Some(_)) => {
-                return Err(format!("frame {i}: a new message before the last one ended"));
+                return Err(format!(
+                    "frame {i}: a new message before the last one ended"
+                ));
             }
             (opcode, None) => {
                 open = Some(Message {
