@@ -36,3 +36,60 @@ fn an_unknown_scenario_lists_the_real_ones() {
         "{stderr}"
     );
 }
+
+#[test]
+fn pcap_files_open_in_tshark_with_the_same_exchange() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lab_rest(&["caching", "--pcap", dir.path().to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pcap = dir.path().join("caching-1.pcap");
+    assert!(pcap.exists(), "--pcap writes <scenario>-<n>.pcap");
+
+    // Read it back with Wireshark's own dissectors, not ours.
+    let port = Command::new("tshark")
+        .args([
+            "-r",
+            pcap.to_str().unwrap(),
+            "-T",
+            "fields",
+            "-e",
+            "tcp.dstport",
+            "-c",
+            "1",
+        ])
+        .output()
+        .expect("tshark is installed (apt-get install tshark)");
+    let port = String::from_utf8_lossy(&port.stdout).trim().to_string();
+    let fields = Command::new("tshark")
+        .args([
+            "-r",
+            pcap.to_str().unwrap(),
+            "-d",
+            &format!("tcp.port=={port},http"),
+            "-Y",
+            "http",
+        ])
+        .args([
+            "-T",
+            "fields",
+            "-e",
+            "http.request.method",
+            "-e",
+            "http.response.code",
+        ])
+        .output()
+        .unwrap();
+    let lines: Vec<String> = String::from_utf8_lossy(&fields.stdout)
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        lines,
+        ["GET", "200", "GET", "304", "POST", "200", "GET", "200"],
+        "tshark saw: {lines:?}"
+    );
+}

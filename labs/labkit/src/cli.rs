@@ -45,6 +45,11 @@ pub struct Common {
     /// Also write each scenario's report (JSON, and SVG charts) under this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Save every connection the lab's proxies saw as pcap files under this
+    /// folder (`<scenario>-<n>.pcap`), to open in Wireshark.
+    #[arg(long, value_name = "DIR")]
+    pub pcap: Option<PathBuf>,
 }
 
 impl Common {
@@ -71,7 +76,14 @@ pub fn parse<A: Parser>(scenarios: &[Scenario]) -> A {
             .hide_possible_values(false)
     });
     let matches = command.get_matches();
-    A::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    let args = A::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Ok(Some(dir)) = matches.try_get_one::<PathBuf>("pcap") {
+        if let Err(e) = crate::wire::capture::capture_to(dir.clone()) {
+            eprintln!("error: cannot create {} for --pcap: {e}", dir.display());
+            std::process::exit(1);
+        }
+    }
+    args
 }
 
 /// Runs a lab's `async` body on a tokio runtime and turns its outcome into
@@ -127,6 +139,7 @@ fn quiet_panics() {
 
 /// Prints the heading and the "what to notice" narration of a scenario.
 pub fn announce(lab: &str, scenario: &Scenario) {
+    crate::wire::capture::set_label(scenario.name);
     println!();
     println!("━━ {lab} · {} ━━", scenario.name);
     println!("{}", scenario.about);

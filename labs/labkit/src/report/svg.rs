@@ -118,7 +118,7 @@ impl BarChart {
             .fold(0.0_f64, f64::max);
 
         let label_w =
-            text_width(self.categories.iter().map(String::as_str)).clamp(40.0, 240.0) + 12.0;
+            text_width(self.categories.iter().map(String::as_str)).clamp(40.0, 420.0) + 12.0;
         let value_w = (0..self.series.len())
             .flat_map(|s| (0..self.categories.len()).map(move |c| (s, c)))
             .map(|(s, c)| width_of(&self.value_label(value(s, c))))

@@ -157,6 +157,12 @@ impl Drop for Proxy {
     fn drop(&mut self) {
         self.accept.abort();
         self.faults.abort_all();
+        // `--pcap DIR` on a lab's command line: keep what this proxy saw.
+        if let Some(path) = super::capture::next_path()
+            && let Err(e) = self.write_pcap(&path)
+        {
+            eprintln!("warning: could not write {}: {e}", path.display());
+        }
     }
 }
 
