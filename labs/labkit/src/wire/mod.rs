@@ -28,13 +28,12 @@
 //! # Ok(()) }
 //! ```
 
+pub mod capture;
 pub mod decode;
 pub mod http1;
-pub mod mqtt;
 pub mod pcap;
 mod proxy;
 mod record;
-pub mod websocket;
 
 pub use decode::{Counts, DecodeError, Decoded, Decoder, Stop, StopReason, Tally, Unit, count};
 pub use proxy::Proxy;
