@@ -112,7 +112,9 @@ pub fn run() -> anyhow::Result<Report> {
         ],
     );
     let mut per_record_ns = Vec::new();
+    let mut progress = labkit::cli::Progress::new("timing JSON", SIZES.len() as u64);
     for records in SIZES {
+        progress.advance(1);
         let bytes = account(records)?;
         let t = time(records)?;
         table.row([

@@ -50,46 +50,21 @@ fn pcap_files_open_in_tshark_with_the_same_exchange() {
     assert!(pcap.exists(), "--pcap writes <scenario>-<n>.pcap");
 
     // Read it back with Wireshark's own dissectors, not ours.
-    let port = Command::new("tshark")
-        .args([
-            "-r",
-            pcap.to_str().unwrap(),
-            "-T",
-            "fields",
-            "-e",
-            "tcp.dstport",
-            "-c",
-            "1",
-        ])
-        .output()
-        .expect("tshark is installed (apt-get install tshark)");
-    let port = String::from_utf8_lossy(&port.stdout).trim().to_string();
-    let fields = Command::new("tshark")
-        .args([
-            "-r",
-            pcap.to_str().unwrap(),
-            "-d",
-            &format!("tcp.port=={port},http"),
-            "-Y",
-            "http",
-        ])
-        .args([
-            "-T",
-            "fields",
-            "-e",
-            "http.request.method",
-            "-e",
-            "http.response.code",
-        ])
-        .output()
-        .unwrap();
-    let lines: Vec<String> = String::from_utf8_lossy(&fields.stdout)
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
+    let port = labkit::wire::tshark::run(&pcap, &["-T", "fields", "-e", "tcp.dstport", "-c", "1"])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port: u16 = port[0].trim().parse().unwrap();
+    let rows = labkit::wire::tshark::fields(
+        &pcap,
+        port,
+        "http",
+        "http",
+        &["http.request.method", "http.response.code"],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let seen: Vec<String> = rows.concat();
     assert_eq!(
-        lines,
+        seen,
         ["GET", "200", "GET", "304", "POST", "200", "GET", "200"],
-        "tshark saw: {lines:?}"
+        "tshark saw: {seen:?}"
     );
 }

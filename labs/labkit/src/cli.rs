@@ -77,11 +77,11 @@ pub fn parse<A: Parser>(scenarios: &[Scenario]) -> A {
     });
     let matches = command.get_matches();
     let args = A::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    if let Ok(Some(dir)) = matches.try_get_one::<PathBuf>("pcap") {
-        if let Err(e) = crate::wire::capture::capture_to(dir.clone()) {
-            eprintln!("error: cannot create {} for --pcap: {e}", dir.display());
-            std::process::exit(1);
-        }
+    if let Ok(Some(dir)) = matches.try_get_one::<PathBuf>("pcap")
+        && let Err(e) = crate::wire::capture::capture_to(dir.clone())
+    {
+        eprintln!("error: cannot create {} for --pcap: {e}", dir.display());
+        std::process::exit(1);
     }
     args
 }

@@ -6,7 +6,6 @@
 mod wire_support;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use labkit::wire::{Direction, Proxy};
@@ -15,26 +14,7 @@ use wire_support::{call, guard, http_client, http_server};
 /// Runs tshark on `file` and returns its output lines. Fails (never skips)
 /// when tshark is missing: without it this check would prove nothing.
 fn tshark(file: &Path, args: &[&str]) -> Vec<String> {
-    let out = Command::new("tshark")
-        .arg("-r")
-        .arg(file)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run tshark ({e}); install it with `apt-get install tshark` \
-                 (this test checks our pcap files with Wireshark's dissectors)"
-            )
-        });
-    assert!(
-        out.status.success(),
-        "tshark {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
+    labkit::wire::tshark::run(file, args).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test]

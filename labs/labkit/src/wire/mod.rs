@@ -34,6 +34,7 @@ pub mod http1;
 pub mod pcap;
 mod proxy;
 mod record;
+pub mod tshark;
 
 pub use decode::{Counts, DecodeError, Decoded, Decoder, Stop, StopReason, Tally, Unit, count};
 pub use proxy::Proxy;
