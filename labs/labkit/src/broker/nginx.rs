@@ -102,8 +102,14 @@ fn config(dir: &Path, port: u16, server_body: &str, as_root: bool) -> String {
 /// waits until it answers. Fails with the package to install when nginx is
 /// missing, and with the end of nginx's log when it rejects the config.
 pub async fn start(server_body: &str) -> Result<Nginx, BrokerError> {
+    start_with(server_body, Lookup::from_process()).await
+}
+
+/// [`start`], finding the `nginx` program through `lookup` (tests use an
+/// empty one to see the error a reader without nginx gets).
+pub async fn start_with(server_body: &str, lookup: Lookup) -> Result<Nginx, BrokerError> {
     let body = server_body.to_string();
-    tokio::task::spawn_blocking(move || start_blocking(&body, &Lookup::from_process()))
+    tokio::task::spawn_blocking(move || start_blocking(&body, &lookup))
         .await
         .map_err(|e| BrokerError::Io {
             what: "starting nginx".into(),
@@ -114,10 +120,12 @@ pub async fn start(server_body: &str) -> Result<Nginx, BrokerError> {
 fn start_blocking(server_body: &str, lookup: &Lookup) -> Result<Nginx, BrokerError> {
     let program = lookup
         .find_program("nginx")
-        .ok_or_else(|| BrokerError::NotFound {
-            protocol: "HTTP reverse proxy",
-            tried: "nginx is not on PATH nor in /usr/sbin".into(),
-            fix: "install it: sudo apt-get install nginx-light (or nginx)".into(),
+        .ok_or_else(|| BrokerError::Io {
+            what: "cannot start nginx".into(),
+            cause: io::Error::new(
+                io::ErrorKind::NotFound,
+                "it is not installed (not on PATH nor in /usr/sbin); install it with `sudo apt-get install nginx-light` (or nginx)",
+            ),
         })?;
     let io_err = |what: &str| {
         let what = what.to_string();

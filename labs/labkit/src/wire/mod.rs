@@ -28,13 +28,17 @@
 //! # Ok(()) }
 //! ```
 
+pub mod amqp;
 pub mod capture;
 pub mod decode;
 pub mod http1;
+pub mod http2;
+pub mod mqtt;
 pub mod pcap;
 mod proxy;
 mod record;
 pub mod tshark;
+pub mod websocket;
 
 pub use decode::{Counts, DecodeError, Decoded, Decoder, Stop, StopReason, Tally, Unit, count};
 pub use proxy::Proxy;

@@ -1,0 +1,145 @@
+//! One publish and one delivery, frame by frame. lapin talks to RabbitMQ
+//! through labkit's recording proxy; labkit's AMQP decoder cuts both
+//! directions into frames. Two channels share the one TCP connection: the
+//! publish goes out on one, the delivery comes back on the other.
+
+use anyhow::Context;
+use futures::StreamExt;
+use labkit::report::{Report, Table};
+use labkit::wire::amqp::Frames;
+use labkit::wire::{Decoder, Direction, Proxy, Unit};
+use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueDeclareOptions};
+use lapin::types::FieldTable;
+
+use crate::support;
+
+/// One frame as the lab shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub direction: Direction,
+    pub channel: u16,
+    pub name: String,
+    pub wire_len: usize,
+}
+
+/// What the capture holds.
+pub struct Capture {
+    pub frames: Vec<Seen>,
+    pub connections: usize,
+    pub publish_channel: u16,
+    pub consume_channel: u16,
+    pub body: String,
+    pub proxy: Proxy,
+}
+
+// ANCHOR: capture
+/// Declares a queue, consumes it on one channel, publishes one message on
+/// another, receives and acks it — all through the proxy.
+pub async fn capture(url: &str, broker: std::net::SocketAddr) -> anyhow::Result<Capture> {
+    let proxy = Proxy::start(broker)
+        .await
+        .context("starting the recording proxy")?;
+    let conn = support::connect(&crate::via(url, proxy.addr())).await?;
+    let consume = conn.create_channel().await?;
+    let publish = conn.create_channel().await?;
+    let q = support::unique("frames");
+    consume
+        .queue_declare(
+            &q,
+            QueueDeclareOptions {
+                auto_delete: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await?;
+    let mut deliveries = consume
+        .basic_consume(
+            &q,
+            "",
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    let body = "order 42 shipped";
+    publish
+        .basic_publish(
+            "",
+            &q,
+            Default::default(),
+            body.as_bytes(),
+            support::persistent(),
+        )
+        .await?;
+    let d = deliveries.next().await.context("no delivery")??;
+    d.acker.ack(BasicAckOptions::default()).await?;
+    conn.close(200, "done").await.ok();
+    proxy.wait_closed(std::time::Duration::from_secs(10)).await;
+
+    let mut frames = Vec::new();
+    for conn in proxy.recording() {
+        for dir in Direction::BOTH {
+            for f in Frames.decode_conn(&conn, dir).units {
+                frames.push(Seen {
+                    direction: dir,
+                    channel: f.channel,
+                    name: f.name(),
+                    wire_len: f.wire_len(),
+                });
+            }
+        }
+    }
+    Ok(Capture {
+        frames,
+        connections: proxy.connections_opened(),
+        publish_channel: publish.id(),
+        consume_channel: consume.id(),
+        body: String::from_utf8_lossy(&d.data).into_owned(),
+        proxy,
+    })
+}
+// ANCHOR_END: capture
+
+/// The frames from the first `name` on `channel` in `dir`, and the two after it.
+pub fn message_frames(c: &Capture, dir: Direction, name: &str) -> Vec<Seen> {
+    let in_dir: Vec<&Seen> = c.frames.iter().filter(|f| f.direction == dir).collect();
+    let Some(i) = in_dir.iter().position(|f| f.name == name) else {
+        return Vec::new();
+    };
+    in_dir[i..].iter().take(3).map(|s| (*s).clone()).collect()
+}
+
+/// The scenario.
+pub async fn run(url: &str, broker: std::net::SocketAddr) -> anyhow::Result<Report> {
+    let c = capture(url, broker).await?;
+    let mut t = Table::new(
+        "One publish and its delivery, as frames",
+        &["direction", "channel", "frame", "bytes"],
+    );
+    for f in message_frames(&c, Direction::ToServer, "basic.publish")
+        .into_iter()
+        .chain(message_frames(&c, Direction::ToClient, "basic.deliver"))
+    {
+        t.row([
+            f.direction.to_string(),
+            f.channel.to_string(),
+            f.name,
+            f.wire_len.to_string(),
+        ]);
+    }
+    let mut all = Table::new(
+        "Every frame on the connection, client → server",
+        &["channel", "frame"],
+    );
+    for f in c
+        .frames
+        .iter()
+        .filter(|f| f.direction == Direction::ToServer)
+    {
+        all.row([f.channel.to_string(), f.name.clone()]);
+    }
+    let mut report = Report::new(crate::LAB, "frames");
+    report.table(t).table(all);
+    report.value("tcp_connections", c.connections);
+    Ok(report)
+}

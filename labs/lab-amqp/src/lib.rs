@@ -1,0 +1,52 @@
+//! lab-amqp: Chapter 5's lab, "AMQP and message brokers".
+//!
+//! Every scenario talks AMQP 0-9-1 with lapin to a real RabbitMQ (3.10.8
+//! here): the reader's (`AMQP_URL`), the one on port 5672, or a private one
+//! labkit starts. Scenarios that restart a broker or change its users
+//! always start a private one.
+//!
+//! | module | scenario | section of the chapter |
+//! |---|---|---|
+//! | [`frames`] | `frames` | "One publish, frame by frame" |
+//! | [`routing`] | `routing` | "Exchanges decide where messages go" |
+//! | [`consumers`] | `consumers` | "Consumers, prefetch and acknowledgements" |
+//! | [`durability`] | `durability` | "What survives a restart" |
+//! | [`dead_letters`] | `dead-letters` | "Dead letters and poison messages" |
+//! | [`queue_props`] | `queue-props` | "Queue properties" |
+//! | [`levelling`] | `levelling` | "Load levelling" |
+//! | [`streams`] | `streams` | "A queue against a log" |
+//! | [`security`] | `security` | "Virtual hosts and permissions" |
+//! | [`tls`] | `tls` | "Virtual hosts and permissions" (TLS) |
+//! | [`throughput`] | `throughput` | "What safety costs" (a benchmark) |
+//!
+//! [`support`] holds the shared plumbing, [`admin`] runs `rabbitmqctl`
+//! against a private node.
+
+pub mod admin;
+pub mod consumers;
+pub mod dead_letters;
+pub mod durability;
+pub mod frames;
+pub mod levelling;
+pub mod queue_props;
+pub mod routing;
+pub mod security;
+pub mod streams;
+pub mod support;
+pub mod throughput;
+pub mod tls;
+
+/// The lab's name, as reports and headings show it.
+pub const LAB: &str = "lab-amqp";
+
+/// `url` with its host and port replaced by `proxy`'s: the same broker,
+/// credentials and virtual host, reached through labkit's proxy.
+pub fn via(url: &str, proxy: std::net::SocketAddr) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("amqp", url));
+    let (creds, hostpart) = match rest.rsplit_once('@') {
+        Some((c, h)) => (format!("{c}@"), h),
+        None => (String::new(), rest),
+    };
+    let path = hostpart.find('/').map(|i| &hostpart[i..]).unwrap_or("/%2f");
+    format!("{scheme}://{creds}{proxy}{path}")
+}

@@ -1,0 +1,39 @@
+//! Reference solution for `grpc-stream`.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use lab_grpc::proto::v1::Event;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::Status;
+
+use crate::support::Counters;
+
+// ANCHOR: solution
+/// The events of one `WatchEvents` call.
+pub fn events(
+    count: u32,
+    interval_ms: u32,
+    counters: Arc<Counters>,
+) -> ReceiverStream<Result<Event, Status>> {
+    // A small channel: the producer waits when the client reads slowly.
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(async move {
+        let mut id = 0u64;
+        while count == 0 || id < u64::from(count) {
+            id += 1;
+            let event = Event {
+                id,
+                kind: "charge.succeeded".into(),
+            };
+            if tx.send(Ok(event)).await.is_err() {
+                return; // the client hung up: stop working
+            }
+            counters.produced.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(interval_ms.into())).await;
+        }
+    });
+    ReceiverStream::new(rx)
+}
+// ANCHOR_END: solution

@@ -1,0 +1,102 @@
+//! Grading tests for `grpc-errors`: each domain error travels through a real
+//! server to a real client, which decodes the code and the details.
+
+use lab_grpc::proto::v1::ChargeRequest;
+use lab_grpc::proto::v1::payment_service_client::PaymentServiceClient;
+use lab_grpc_exercises::support;
+use labkit::grade::expect;
+use tonic::Code;
+use tonic_types::StatusExt;
+
+async fn fail_with(token: &str) -> tonic::Status {
+    let (addr, _) = support::serve().await;
+    let mut client = PaymentServiceClient::connect(format!("http://{addr}"))
+        .await
+        .unwrap();
+    let request = ChargeRequest {
+        amount_cents: 100,
+        source_token: token.into(),
+        ..Default::default()
+    };
+    client
+        .charge(request)
+        .await
+        .expect_err("the exercise server fails this charge")
+}
+
+#[tokio::test]
+async fn an_invalid_field_is_invalid_argument_naming_the_field() {
+    let status = fail_with("tok_bad_amount").await;
+    expect(
+        status.code() == Code::InvalidArgument,
+        "Invalid maps to INVALID_ARGUMENT",
+        status.code(),
+    );
+    let fields: Vec<String> = status
+        .get_details_bad_request()
+        .map(|b| b.field_violations.into_iter().map(|v| v.field).collect())
+        .unwrap_or_default();
+    expect(
+        fields == ["amount_cents"],
+        "a BadRequest detail names the field amount_cents",
+        &fields,
+    );
+}
+
+#[tokio::test]
+async fn rate_limiting_is_resource_exhausted_with_retry_info() {
+    let status = fail_with("tok_busy").await;
+    expect(
+        status.code() == Code::ResourceExhausted,
+        "RateLimited maps to RESOURCE_EXHAUSTED",
+        status.code(),
+    );
+    let delay = status.get_details_retry_info().and_then(|r| r.retry_delay);
+    expect(
+        delay == Some(std::time::Duration::from_secs(30)),
+        "a RetryInfo detail says to retry after 30 s",
+        delay,
+    );
+}
+
+#[tokio::test]
+async fn missing_funds_is_failed_precondition_on_the_account() {
+    let status = fail_with("tok_poor").await;
+    expect(
+        status.code() == Code::FailedPrecondition,
+        "InsufficientFunds maps to FAILED_PRECONDITION",
+        status.code(),
+    );
+    let violations: Vec<(String, String)> = status
+        .get_details_precondition_failure()
+        .map(|p| {
+            p.violations
+                .into_iter()
+                .map(|v| (v.r#type, v.subject))
+                .collect()
+        })
+        .unwrap_or_default();
+    expect(
+        violations == [("FUNDS".to_string(), "acct_9".to_string())],
+        "a PreconditionFailure of type FUNDS names the account",
+        &violations,
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_card_is_not_found_naming_the_card() {
+    let status = fail_with("tok_unknown").await;
+    expect(
+        status.code() == Code::NotFound,
+        "UnknownCard maps to NOT_FOUND",
+        status.code(),
+    );
+    let info = status
+        .get_details_resource_info()
+        .map(|r| (r.resource_type, r.resource_name));
+    expect(
+        info == Some(("card".to_string(), "tok_unknown".to_string())),
+        "a ResourceInfo detail names the card",
+        &info,
+    );
+}

@@ -1,0 +1,153 @@
+//! Scenario `tls`: what encryption adds to MQTT's bytes.
+//!
+//! A private Mosquitto gets a second listener that speaks TLS, with a
+//! certificate authority and a server certificate made for this run (rcgen),
+//! so nothing on disk can expire. The same client connects and publishes
+//! the same readings through labkit's proxy on the plain listener and on the
+//! TLS one; the proxy counts the bytes — it cannot read the TLS ones, and
+//! does not need to.
+
+use std::path::Path;
+
+use anyhow::Context;
+use lab_rest::model::Reading;
+use labkit::broker::Options;
+use labkit::report::{Report, Table};
+use labkit::wire::{Direction, Proxy};
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use rumqttc::{TlsConfiguration, Transport};
+
+use crate::client;
+use crate::target::Target;
+
+/// A certificate authority and a server certificate for 127.0.0.1.
+pub struct Certs {
+    /// The CA certificate, PEM: what the client trusts.
+    pub ca_pem: String,
+    pub server_pem: String,
+    pub server_key_pem: String,
+}
+
+// ANCHOR: certs
+/// Makes a CA and a server certificate for `127.0.0.1` and `localhost`,
+/// valid from now on; nothing is checked in, so nothing expires in the repo.
+pub fn make_certs() -> anyhow::Result<Certs> {
+    let ca_key = KeyPair::generate()?;
+    let mut ca = CertificateParams::new(Vec::<String>::new())?;
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "lab-mqtt throwaway CA");
+    let ca_pem = ca.self_signed(&ca_key)?.pem();
+    let issuer = Issuer::new(ca, ca_key);
+    let server_key = KeyPair::generate()?;
+    let mut server =
+        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])?;
+    server
+        .distinguished_name
+        .push(DnType::CommonName, "127.0.0.1");
+    let server_pem = server.signed_by(&server_key, &issuer)?.pem();
+    Ok(Certs {
+        ca_pem,
+        server_pem,
+        server_key_pem: server_key.serialize_pem(),
+    })
+}
+// ANCHOR_END: certs
+
+/// A private Mosquitto with a plain listener and a TLS listener (port
+/// named `tls`), its certificate files written under `dir`.
+pub async fn broker_with_tls(certs: &Certs, dir: &Path) -> anyhow::Result<Target> {
+    let write = |name: &str, text: &str| -> anyhow::Result<String> {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(path.display().to_string())
+    };
+    let ca = write("ca.pem", &certs.ca_pem)?;
+    let cert = write("server.pem", &certs.server_pem)?;
+    let key = write("server.key", &certs.server_key_pem)?;
+    Target::private(
+        Options::new()
+            .port("tls")
+            .config_line("listener {port:tls} 127.0.0.1")
+            .config_line(format!("cafile {ca}"))
+            .config_line(format!("certfile {cert}"))
+            .config_line(format!("keyfile {key}")),
+    )
+    .await
+}
+
+/// Bytes one client used, as the proxy counted them.
+#[derive(Debug, Clone, Copy)]
+pub struct Usage {
+    /// Until the CONNACK was read: TCP payload both ways.
+    pub connect_bytes: u64,
+    /// Client → server bytes per QoS 1 PUBLISH of one reading.
+    pub publish_bytes: u64,
+}
+
+/// Connects through a proxy to `port` (TLS when `ca_pem` is given),
+/// publishes `count` readings at QoS 1, and counts the bytes.
+pub async fn usage(port: u16, ca_pem: Option<&str>, count: u64) -> anyhow::Result<Usage> {
+    let proxy = Proxy::start(([127, 0, 0, 1], port).into()).await?;
+    let mut options = client::options("tls-sensor", proxy.addr());
+    if let Some(ca) = ca_pem {
+        options.set_transport(Transport::tls_with_config(TlsConfiguration::Simple {
+            ca: ca.as_bytes().to_vec(),
+            alpn: None,
+            client_auth: None,
+        }));
+    }
+    let (c, mut events, _) = client::connect(options).await?;
+    let connect_bytes = proxy.bytes(Direction::ToServer) + proxy.bytes(Direction::ToClient);
+    let before = proxy.bytes(Direction::ToServer);
+    for n in 0..count {
+        let reading = serde_json::to_vec(&Reading::sample(n))?;
+        client::publish_and_wait(&c, &mut events, crate::anatomy::TOPIC, 1, false, reading).await?;
+    }
+    let publish_bytes = (proxy.bytes(Direction::ToServer) - before) / count;
+    let _ = c.disconnect().await;
+    Ok(Usage {
+        connect_bytes,
+        publish_bytes,
+    })
+}
+
+/// Plain and TLS, side by side, on one private Mosquitto.
+pub async fn compare() -> anyhow::Result<(Usage, Usage)> {
+    let certs = make_certs()?;
+    let dir = tempfile::tempdir().context("cannot make a temporary directory")?;
+    let target = broker_with_tls(&certs, dir.path()).await?;
+    let tls_port = target.tls_port().context("the broker has no TLS port")?;
+    let plain = usage(target.addr().port(), None, 10).await?;
+    let tls = usage(tls_port, Some(&certs.ca_pem), 10).await?;
+    Ok((plain, tls))
+}
+
+/// The `tls` scenario (needs Mosquitto installed: it starts a private one).
+pub async fn run() -> anyhow::Result<Report> {
+    let (plain, tls) = compare().await?;
+    let mut table = Table::new(
+        "The same client, the same readings, without and with TLS",
+        &["", "plain MQTT", "MQTT over TLS", "difference"],
+    );
+    table.row([
+        "bytes until CONNACK (both ways)".to_string(),
+        plain.connect_bytes.to_string(),
+        tls.connect_bytes.to_string(),
+        format!("+{}", tls.connect_bytes - plain.connect_bytes),
+    ]);
+    table.row([
+        "bytes per QoS 1 PUBLISH (client → server)".to_string(),
+        plain.publish_bytes.to_string(),
+        tls.publish_bytes.to_string(),
+        format!("+{}", tls.publish_bytes.saturating_sub(plain.publish_bytes)),
+    ]);
+    table.note("the handshake carries the server's certificate chain once per connection; each record then adds a header and an authentication tag");
+    let mut report = Report::new(crate::LAB, "tls");
+    report.table(table);
+    report.value("plain_connect_bytes", plain.connect_bytes);
+    report.value("tls_connect_bytes", tls.connect_bytes);
+    report.value("plain_publish_bytes", plain.publish_bytes);
+    report.value("tls_publish_bytes", tls.publish_bytes);
+    Ok(report)
+}

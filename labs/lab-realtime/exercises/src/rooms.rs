@@ -1,0 +1,35 @@
+//! Exercise `realtime-rooms`: chat rooms that span servers.
+//!
+//! Each WebSocket server subscribes to Redis for the rooms its clients are
+//! in and publishes what its clients say (the lab's `scaleout` scenario
+//! does this for one room). With several rooms, a message said in one room
+//! must reach every listener of that room, on any server, and nobody else.
+//! Today every room shares one channel, so every room hears everything.
+//!
+//! Grade it: `cargo exercises grade realtime-rooms`.
+
+use redis::aio::{MultiplexedConnection, PubSub};
+
+// ANCHOR: starter
+/// The Redis channel that carries `room`'s messages.
+pub fn channel_for(room: &str) -> String {
+    let _ = room; // TODO: one channel per room
+    "chat".to_string()
+}
+// ANCHOR_END: starter
+
+/// Publishes `text` to `room`; returns how many subscribers Redis reached.
+pub async fn say(conn: &mut MultiplexedConnection, room: &str, text: &str) -> anyhow::Result<i64> {
+    Ok(redis::cmd("PUBLISH")
+        .arg(channel_for(room))
+        .arg(text)
+        .query_async(conn)
+        .await?)
+}
+
+/// A subscription to `room`, as one server would hold it for its clients.
+pub async fn listen(redis_url: &str, room: &str) -> anyhow::Result<PubSub> {
+    let mut pubsub = redis::Client::open(redis_url)?.get_async_pubsub().await?;
+    pubsub.subscribe(channel_for(room)).await?;
+    Ok(pubsub)
+}

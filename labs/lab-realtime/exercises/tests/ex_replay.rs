@@ -1,0 +1,71 @@
+//! Grading tests for `realtime-replay`. The stream is read back with the
+//! lab's own SSE parser, the one its browser-checked tests use.
+
+use lab_realtime_exercises::replay::{Event, stream_text};
+use lab_realtime_exercises::support::parse_sse;
+use labkit::grade::expect;
+
+fn log() -> Vec<Event> {
+    (1..=6)
+        .map(|id| Event {
+            id,
+            kind: "door-opened".into(),
+            data: format!("{{\"door\":{id}}}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_first_visit_gets_every_event() {
+    let events = parse_sse(&stream_text(&log(), None));
+    let ids: Vec<String> = events.iter().filter_map(|e| e.id.clone()).collect();
+    expect(
+        ids == ["1", "2", "3", "4", "5", "6"],
+        "without Last-Event-ID, events 1 to 6",
+        ids,
+    );
+}
+
+#[test]
+fn a_reconnect_gets_only_what_it_missed() {
+    let events = parse_sse(&stream_text(&log(), Some("4")));
+    let ids: Vec<String> = events.iter().filter_map(|e| e.id.clone()).collect();
+    expect(
+        ids == ["5", "6"],
+        "with Last-Event-ID: 4, only events 5 and 6",
+        ids,
+    );
+    expect(
+        events
+            .iter()
+            .all(|e| e.event.as_deref() == Some("door-opened")),
+        "each event keeps its kind in an event: line",
+        &events,
+    );
+}
+
+#[test]
+fn a_client_that_saw_everything_gets_nothing() {
+    let body = stream_text(&log(), Some("6"));
+    expect(
+        body.is_empty(),
+        "with Last-Event-ID: 6, an empty body",
+        body,
+    );
+}
+
+#[test]
+fn multi_line_data_survives_the_trip() {
+    let log = vec![Event {
+        id: 1,
+        kind: "note".into(),
+        data: "line one\nline two".into(),
+    }];
+    let events = parse_sse(&stream_text(&log, None));
+    let data: Vec<String> = events.iter().map(|e| e.data.clone()).collect();
+    expect(
+        data == ["line one\nline two"],
+        "data with a newline arrives whole (one data: line per line)",
+        data,
+    );
+}
