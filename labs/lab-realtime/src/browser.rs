@@ -8,128 +8,13 @@
 //! Events published while the browser was away are not lost, and none
 //! arrives twice — read from the page's own list.
 
-use std::net::{SocketAddr, TcpListener};
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::SocketAddr;
+use std::time::Duration;
 
-use anyhow::{Context, bail};
-use fantoccini::{Client, ClientBuilder};
+use labkit::browser::Browser;
 use labkit::report::{Report, Table};
-use serde_json::json;
 
 use crate::server::Hub;
-
-/// The flags that let Chromium run headless here, as root, offline.
-pub const CHROMIUM_FLAGS: [&str; 8] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
-
-/// A headless Chromium behind chromedriver; both end when this drops.
-pub struct Browser {
-    pub client: Client,
-    driver: Child,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // chromedriver and the Chromium processes it started share one
-        // process group (see `launch`): end them all, even after a failure
-        // that left the WebDriver session open.
-        let group = nix::unistd::Pid::from_raw(self.driver.id() as i32);
-        let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
-        let _ = self.driver.wait();
-    }
-}
-
-fn find(program: &str, package: &str) -> anyhow::Result<String> {
-    for dir in ["/usr/bin", "/usr/local/bin", "/usr/lib/chromium"] {
-        let path = format!("{dir}/{program}");
-        if std::path::Path::new(&path).exists() {
-            return Ok(path);
-        }
-    }
-    bail!("{program} is not installed; install it with: sudo apt-get install {package}")
-}
-
-/// Starts chromedriver on a free port and a headless Chromium session.
-pub async fn launch() -> anyhow::Result<Browser> {
-    let driver_path = find("chromedriver", "chromium-driver")?;
-    let chromium = find("chromium", "chromium")?;
-    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let driver = Command::new(&driver_path)
-        .arg(format!("--port={port}"))
-        .process_group(0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .with_context(|| format!("cannot run {driver_path}"))?;
-    let profile = tempfile::tempdir()?;
-    let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
-    args.push(format!("--user-data-dir={}", profile.path().display()));
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({"binary": chromium, "args": args}),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut browser_driver = Some(driver);
-    let client = loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(c) => break c,
-            Err(e) if Instant::now() > deadline => {
-                if let Some(mut d) = browser_driver.take() {
-                    let group = nix::unistd::Pid::from_raw(d.id() as i32);
-                    let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
-                    let _ = d.wait();
-                }
-                bail!("chromedriver did not start a Chromium session within 30 s: {e}");
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    };
-    Ok(Browser {
-        client,
-        driver: browser_driver.take().context("driver gone")?,
-        _profile: profile,
-    })
-}
-
-impl Browser {
-    /// Evaluates `expr` in the page and returns its value as JSON.
-    pub async fn eval(&self, expr: &str) -> anyhow::Result<serde_json::Value> {
-        Ok(self
-            .client
-            .execute(&format!("return {expr};"), vec![])
-            .await?)
-    }
-
-    /// Waits (up to 30 s, a hang guard) until `expr` is true in the page.
-    pub async fn wait_for(&self, expr: &str) -> anyhow::Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while self.eval(expr).await? != json!(true) {
-            if Instant::now() > deadline {
-                bail!("the page never reached `{expr}` within 30 s");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Ok(())
-    }
-}
 
 /// What the browser showed across a cut.
 #[derive(Debug, Clone)]
@@ -158,8 +43,8 @@ pub async fn reconnect(
     away: u64,
     after: u64,
 ) -> anyhow::Result<Reconnection> {
-    let browser = launch().await?;
-    browser.client.goto(&format!("http://{server}/")).await?;
+    let browser = Browser::launch().await?;
+    browser.open(&format!("http://{server}/")).await?;
     browser.wait_for("window.sseOpens === 1").await?;
     for _ in 0..before {
         hub.publish("door-opened");
@@ -185,7 +70,7 @@ pub async fn reconnect(
     tokio::time::sleep(Duration::from_millis(300)).await; // would a duplicate follow?
     let received = serde_json::from_value(browser.eval("window.sseIds").await?)?;
     let opens = browser.eval("window.sseOpens").await?.as_u64().unwrap_or(0);
-    let _ = browser.client.clone().close().await;
+    browser.close().await;
     Ok(Reconnection {
         received,
         published_while_away,

@@ -15,8 +15,11 @@
 //! | [`report`] | terminal tables, JSON, SVG charts | "Reading a lab's output" |
 //! | [`cli`] | the `cargo run -p lab-X [scenario]` convention and clear errors | "Running a lab" |
 //! | [`grade`] | sentences a grading test fails with | "Doing the exercises" |
+//! | `browser` (feature) | a headless Chromium driven over WebDriver | Chapters 2 and 3 |
 
 pub mod broker;
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod cli;
 pub mod fault;
 pub mod grade;

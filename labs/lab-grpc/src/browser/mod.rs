@@ -12,8 +12,6 @@
 //! call, a server-streaming call, and an attempt at a client stream, which
 //! Chromium refuses over HTTP/1.1.
 
-mod driver;
-
 use anyhow::Context;
 use axum::response::Html;
 use labkit::report::{Report, Table};
@@ -23,7 +21,7 @@ use tower::Layer;
 use crate::proto::v1::payment_service_server::PaymentServiceServer;
 use crate::server::{Payments, Stats};
 
-pub use driver::Browser;
+pub use labkit::browser::Browser;
 
 /// The page, built into the binary.
 pub const PAGE: &str = include_str!("page.html");
@@ -81,7 +79,7 @@ async fn serve_page() -> anyhow::Result<(
 /// Opens the page in headless Chromium and runs its three calls.
 pub async fn from_the_page() -> anyhow::Result<FromThePage> {
     let (addr, stats, server) = serve_page().await?;
-    let browser = Browser::start().await?;
+    let browser = Browser::launch().await?;
     let result = async {
         browser.open(&format!("http://{addr}/")).await?;
         let unary: PageCall = browser
