@@ -117,13 +117,7 @@ fn main() -> ExitCode {
 
 /// Runs the service until Ctrl-C.
 async fn serve(listen: &str) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {listen} (is another program using it? try --listen 127.0.0.1:0)"
-            )
-        })?;
+    let listener = cli::listen(listen).await?;
     let options = lab_grpc::server::Options {
         reflection: true,
         name: "serve".into(),

@@ -128,13 +128,7 @@ fn main() -> ExitCode {
 
 /// Runs the server and its demo page until Ctrl-C.
 async fn serve(listen: &str) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {listen} (is another program using it? try --listen 127.0.0.1:0)"
-            )
-        })?;
+    let listener = cli::listen(listen).await?;
     let hub = server::Hub::new(Default::default(), None);
     let running = server::spawn(listener, hub).await?;
     println!(

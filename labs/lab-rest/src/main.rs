@@ -107,13 +107,7 @@ fn main() -> ExitCode {
 
 /// Runs the server until Ctrl-C.
 async fn serve(listen: &str) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {listen} (is another program using it? try --listen 127.0.0.1:0)"
-            )
-        })?;
+    let listener = cli::listen(listen).await?;
     let server = lab_rest::server::spawn(listener).await?;
     println!("lab-rest server on http://{} — Ctrl-C to stop", server.addr);
     println!("try: curl -i http://{}/readings/7", server.addr);

@@ -68,3 +68,21 @@ fn pcap_files_open_in_tshark_with_the_same_exchange() {
         "tshark saw: {seen:?}"
     );
 }
+
+#[test]
+fn serve_on_a_taken_port_is_one_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = lab_rest(&["serve", "--listen", &addr]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: cannot listen on {addr}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--listen 127.0.0.1:0"),
+        "names the fix: {stderr}"
+    );
+}

@@ -137,6 +137,16 @@ fn quiet_panics() {
     }));
 }
 
+/// Binds the address a lab's `serve` mode listens on, with the one-line
+/// error a reader needs when the port is taken or the address is wrong.
+pub async fn listen(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {addr} ({e}); is another program using it? try --listen 127.0.0.1:0"
+        )
+    })
+}
+
 /// Prints the heading and the "what to notice" narration of a scenario.
 pub fn announce(lab: &str, scenario: &Scenario) {
     crate::wire::capture::set_label(scenario.name);
