@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
-use labkit::measure::{fmt_ratio, human_count};
+use labkit::measure::{Rounds, fmt_ratio, human_count};
 use labkit::report::{BarChart, Report, Table};
 use lapin::options::{BasicPublishOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
@@ -119,19 +119,15 @@ pub async fn rate(url: &str, v: Variant, n: u32) -> anyhow::Result<f64> {
 /// busy moment on the machine hurts all of them alike); the median is kept.
 pub async fn run(url: &str) -> anyhow::Result<Report> {
     let n = 10_000;
-    let mut samples = vec![Vec::new(); VARIANTS.len()];
+    let mut rounds = Rounds::new();
     for _round in 0..3 {
-        for (i, v) in VARIANTS.iter().enumerate() {
-            samples[i].push(rate(url, *v, n).await?);
+        let mut round = [0.0; VARIANTS.len()];
+        for (rate_of, v) in round.iter_mut().zip(VARIANTS) {
+            *rate_of = rate(url, v, n).await?;
         }
+        rounds.push(round);
     }
-    let rates: Vec<f64> = samples
-        .iter_mut()
-        .map(|s| {
-            s.sort_by(f64::total_cmp);
-            s[s.len() / 2]
-        })
-        .collect();
+    let rates = rounds.medians().expect("three rounds ran");
     let base = rates[0];
     let mut t = Table::new(
         format!("{n} messages of 1 KiB, one publisher, median of 3 interleaved rounds"),

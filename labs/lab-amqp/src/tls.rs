@@ -4,73 +4,42 @@
 //! proxy shows what an eavesdropper sees — the `PLAIN` password in the clear
 //! on the first, no AMQP frame at all on the second.
 
-use std::path::Path;
-
 use anyhow::Context;
 use labkit::broker::{Broker, Options};
 use labkit::report::{Report, Table};
+use labkit::tls::Throwaway;
 use labkit::wire::amqp::Frames;
 use labkit::wire::{Decoder, Direction, Proxy};
 use lapin::tcp::OwnedTLSConfig;
 use lapin::{Connection, ConnectionProperties};
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-
-/// A throwaway CA (what the client trusts) and the broker's certificate.
-pub struct Certs {
-    pub ca_pem: String,
-    pub cert_pem: String,
-    pub key_pem: String,
-}
-
-// ANCHOR: certs
-/// A CA and a certificate for `localhost`, made now, so none can expire in
-/// the repository.
-pub fn make_certs() -> anyhow::Result<Certs> {
-    let ca_key = KeyPair::generate()?;
-    let mut ca = CertificateParams::new(Vec::<String>::new())?;
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name
-        .push(DnType::CommonName, "lab-amqp test CA");
-    let ca_pem = ca.self_signed(&ca_key)?.pem();
-    let key = KeyPair::generate()?;
-    let mut leaf = CertificateParams::new(vec!["localhost".to_string()])?;
-    leaf.distinguished_name
-        .push(DnType::CommonName, "localhost");
-    let cert_pem = leaf.signed_by(&key, &Issuer::new(ca, ca_key))?.pem();
-    Ok(Certs {
-        ca_pem,
-        cert_pem,
-        key_pem: key.serialize_pem(),
-    })
-}
-// ANCHOR_END: certs
 
 // ANCHOR: options
-/// Broker options for a TLS listener on the port named `amqps`, with the
-/// certificate files written into `dir`.
-pub fn options(certs: &Certs, dir: &Path) -> anyhow::Result<Options> {
-    let write = |name: &str, text: &str| -> anyhow::Result<String> {
-        let path = dir.join(name);
-        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-        Ok(path.display().to_string())
-    };
-    Ok(Options::new()
+/// A throwaway CA and a certificate for `localhost`, made now (so none can
+/// expire in the repository), in files removed when it drops.
+pub fn make_certs() -> anyhow::Result<Throwaway> {
+    Throwaway::new("lab-amqp test CA", &["localhost"])
+}
+
+/// Broker options for a TLS listener on the port named `amqps`, reading
+/// the certificate files of `certs`.
+pub fn options(certs: &Throwaway) -> Options {
+    Options::new()
         .port("amqps")
         .config_line("listeners.ssl.default = 127.0.0.1:{port:amqps}")
         .config_line(format!(
             "ssl_options.cacertfile = {}",
-            write("ca.pem", &certs.ca_pem)?
+            certs.ca_file().display()
         ))
         .config_line(format!(
             "ssl_options.certfile = {}",
-            write("cert.pem", &certs.cert_pem)?
+            certs.cert_file().display()
         ))
         .config_line(format!(
             "ssl_options.keyfile = {}",
-            write("key.pem", &certs.key_pem)?
+            certs.key_file().display()
         ))
         .config_line("ssl_options.verify = verify_none")
-        .config_line("ssl_options.fail_if_no_peer_cert = false"))
+        .config_line("ssl_options.fail_if_no_peer_cert = false")
 }
 // ANCHOR_END: options
 
@@ -158,11 +127,8 @@ pub fn table(plain: &Seen, tls: &Seen) -> Table {
 /// The scenario: its own private broker with a TLS listener.
 pub async fn run() -> anyhow::Result<Report> {
     let certs = make_certs()?;
-    let dir = tempfile::tempdir().context("making a directory for the certificates")?;
-    let broker =
-        labkit::broker::private(labkit::broker::Kind::RabbitMq, options(&certs, dir.path())?)
-            .await?;
-    let (plain, tls) = compare(&broker, &certs.ca_pem).await?;
+    let broker = labkit::broker::private(labkit::broker::Kind::RabbitMq, options(&certs)).await?;
+    let (plain, tls) = compare(&broker, certs.ca_pem()).await?;
     let mut report = Report::new(crate::LAB, "tls");
     report.table(table(&plain, &tls));
     Ok(report)

@@ -320,13 +320,9 @@ async fn tls_hides_the_login_that_plain_amqp_shows(b: &Broker, ca_pem: &str) {
 async fn on_one_private_broker() {
     // One node for every claim below; it also has a TLS listener.
     let certs = tls::make_certs().unwrap();
-    let cert_dir = tempfile::tempdir().unwrap();
-    let b = broker::private(
-        Kind::RabbitMq,
-        tls::options(&certs, cert_dir.path()).unwrap(),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("a private RabbitMQ is needed for these tests: {e}"));
+    let b = broker::private(Kind::RabbitMq, tls::options(&certs))
+        .await
+        .unwrap_or_else(|e| panic!("a private RabbitMQ is needed for these tests: {e}"));
     a_message_is_three_frames_and_channels_share_one_connection(&b).await;
     exchanges_route_by_key_pattern_and_headers(&b).await;
     unroutable_messages_are_returned_dropped_or_caught(&b).await;
@@ -340,7 +336,7 @@ async fn on_one_private_broker() {
     a_queue_absorbs_a_burst_and_drains_it(&b).await;
     a_stream_replays_where_a_queue_forgets(&b).await;
     a_limited_user_is_refused_elsewhere(&b).await;
-    tls_hides_the_login_that_plain_amqp_shows(&b, &certs.ca_pem).await;
+    tls_hides_the_login_that_plain_amqp_shows(&b, certs.ca_pem()).await;
     assert!(
         b.probe().await.is_ok(),
         "the broker is still up after every check"

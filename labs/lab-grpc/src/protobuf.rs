@@ -7,8 +7,9 @@
 //! way a REST service would write these messages.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use labkit::measure::{duration_ratio, fmt_ratio, median_of, time_per_op};
 use labkit::report::{BarChart, Report, Table};
 use prost::Message;
 use serde::{Deserialize, Serialize};
@@ -87,17 +88,7 @@ pub fn batch_sizes(n: u64) -> (usize, usize) {
 
 /// The median time of `f`, run `reps` times per round over 7 rounds.
 fn median_per_op(reps: u32, mut f: impl FnMut()) -> Duration {
-    let mut rounds: Vec<Duration> = (0..7)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..reps {
-                f();
-            }
-            start.elapsed() / reps
-        })
-        .collect();
-    rounds.sort();
-    rounds[3]
+    median_of(7, || time_per_op(reps, &mut f))
 }
 
 /// One row of the benchmark: per-operation times for both formats.
@@ -183,12 +174,15 @@ pub fn run() -> anyhow::Result<Report> {
             "decode ratio",
         ],
     );
-    let ratio = |a: Duration, b: Duration| format!("{:.1}×", b.as_secs_f64() / a.as_secs_f64());
+    let ratio = |pb: Duration, json: Duration| fmt_ratio(duration_ratio(json, pb));
     for t in &rows {
         table.row([
             t.what.clone(),
             format!("{} / {}", t.proto_bytes, t.json_bytes),
-            format!("{:.1}×", t.json_bytes as f64 / t.proto_bytes as f64),
+            fmt_ratio(labkit::measure::ratio(
+                t.json_bytes as f64,
+                t.proto_bytes as f64,
+            )),
             format!(
                 "{} / {}",
                 labkit::measure::human_duration(t.proto_encode),

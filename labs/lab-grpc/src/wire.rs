@@ -81,16 +81,17 @@ pub async fn grpc_calls() -> anyhow::Result<GrpcCalls> {
 /// The same charge twice as `POST /charges` with JSON over HTTP/1.1 to
 /// Chapter 1's server: bytes of each exchange (request and response).
 pub async fn rest_calls() -> anyhow::Result<Vec<usize>> {
-    let server = lab_rest::server::spawn_local().await?;
-    let proxy = Proxy::start(server.addr).await?;
-    let mut conn = lab_rest::client::Http1Conn::open(proxy.addr()).await?;
+    let server = lab_rest::baseline::start().await?;
+    let proxy = Proxy::start(server.addr()).await?;
+    let mut conn = lab_rest::baseline::Http1Conn::open(proxy.addr()).await?;
     for n in 1..=2 {
         let charge = sample_charge(n);
-        let body = serde_json::to_vec(&lab_rest::model::ChargeRequest {
+        let body = serde_json::to_vec(&domain::ChargeRequest {
             amount_cents: charge.amount_cents,
             currency: charge.currency,
         })?;
-        let mut request = lab_rest::client::request("POST", proxy.addr(), "/charges", Some(body))?;
+        let mut request =
+            lab_rest::baseline::request("POST", proxy.addr(), "/charges", Some(body))?;
         request
             .headers_mut()
             .insert("idempotency-key", charge.idempotency_key.parse()?);
@@ -215,7 +216,7 @@ pub async fn run() -> anyhow::Result<Report> {
     bytes.note(format!(
         "the protobuf request is {} bytes; the JSON body {} bytes",
         prost::Message::encoded_len(&sample_charge(1)),
-        serde_json::to_vec(&lab_rest::model::ChargeRequest {
+        serde_json::to_vec(&domain::ChargeRequest {
             amount_cents: 1250,
             currency: "EUR".into()
         })?

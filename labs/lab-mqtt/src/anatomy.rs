@@ -5,10 +5,10 @@
 //! labkit's proxy; labkit's MQTT decoder splits the PUBLISH into what comes
 //! before the payload (fixed header, topic, packet id) and the payload.
 //! The HTTP side is measured again in the same run with Chapter 1's own
-//! code (`lab_rest::anatomy::measure`), against Chapter 1's own server.
+//! code (`lab_rest::baseline::measure_exchanges`), against Chapter 1's own server.
 
 use anyhow::Context;
-use lab_rest::model::Reading;
+use domain::Reading;
 use labkit::report::{BarChart, Report, Table};
 use labkit::wire::mqtt::{Kind, Packet, Packets};
 use labkit::wire::{Decoder, Direction, Proxy};
@@ -101,8 +101,8 @@ pub async fn compare(target: &Target) -> anyhow::Result<Vec<Cost>> {
             answer: answers.iter().map(Packet::len).sum(),
         });
     }
-    let rest = lab_rest::Target::local().await?;
-    let http = lab_rest::anatomy::measure(&rest).await?;
+    let rest = lab_rest::baseline::start().await?;
+    let http = lab_rest::baseline::measure_exchanges(&rest).await?;
     let post = http
         .first()
         .context("Chapter 1's measurement returned nothing")?;

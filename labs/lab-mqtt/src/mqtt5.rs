@@ -426,7 +426,7 @@ pub async fn valve_controller(addr: SocketAddr) -> anyhow::Result<tokio::task::J
 /// Bytes of the PUBLISH packets for `count` readings, without and with a
 /// topic alias, as labkit's decoder read them.
 pub async fn topic_alias(target: &Target, count: usize) -> anyhow::Result<(usize, usize)> {
-    let reading = serde_json::to_vec(&lab_rest::model::Reading::sample(7))?;
+    let reading = serde_json::to_vec(&domain::Reading::sample(7))?;
     let mut sizes = Vec::new();
     for alias in [false, true] {
         let proxy = Proxy::start(target.addr()).await?;

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use futures::future::try_join_all;
 use labkit::cli::Progress;
-use labkit::measure::Latencies;
+use labkit::measure::{Latencies, duration_ratio, fmt_ratio, human_duration};
 use labkit::report::{BarChart, Report, Table};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -193,8 +193,6 @@ pub async fn measure(target: &Target, clients: usize) -> anyhow::Result<Scale> {
 /// The `scale` scenario.
 pub async fn run(target: &Target) -> anyhow::Result<Report> {
     let s = measure(target, 1_000).await?;
-    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
-    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
     let mut table = Table::new(
         format!(
             "{} clients on one broker ({}), raw TCP in the same run",
@@ -205,9 +203,9 @@ pub async fn run(target: &Target) -> anyhow::Result<Report> {
     );
     table.row([
         "connect all".to_string(),
-        ms(s.tcp_connect),
-        ms(s.mqtt_connect),
-        format!("{:.1}x", ratio(s.mqtt_connect, s.tcp_connect)),
+        human_duration(s.tcp_connect),
+        human_duration(s.mqtt_connect),
+        fmt_ratio(duration_ratio(s.mqtt_connect, s.tcp_connect)),
         "".into(),
     ]);
     let tcp = &s.tcp_round_trips;
@@ -227,17 +225,17 @@ pub async fn run(target: &Target) -> anyhow::Result<Report> {
         ] {
             table.row([
                 format!("one round trip each, {what}: {label}"),
-                ms(t),
-                ms(m),
-                format!("{:.1}x", ratio(m, t)),
-                format!("{:.1}x", ratio(m, 2 * t)),
+                human_duration(t),
+                human_duration(m),
+                fmt_ratio(duration_ratio(m, t)),
+                fmt_ratio(duration_ratio(m, 2 * t)),
             ]);
         }
     }
     table.row([
         "one message to all (fan-out)".to_string(),
         "".into(),
-        ms(s.mqtt_fan_out),
+        human_duration(s.mqtt_fan_out),
         "".into(),
         "".into(),
     ]);
@@ -259,9 +257,12 @@ pub async fn run(target: &Target) -> anyhow::Result<Report> {
     report.table(table);
     report.chart("scale", chart.to_svg());
     report.value("clients", s.clients);
-    report.value("connect_ratio", ratio(s.mqtt_connect, s.tcp_connect));
-    report.value("qos0_ratio", ratio(s.mqtt_qos0.total, tcp.total));
-    report.value("qos1_ratio", ratio(s.mqtt_qos1.total, tcp.total));
+    report.value(
+        "connect_ratio",
+        duration_ratio(s.mqtt_connect, s.tcp_connect),
+    );
+    report.value("qos0_ratio", duration_ratio(s.mqtt_qos0.total, tcp.total));
+    report.value("qos1_ratio", duration_ratio(s.mqtt_qos1.total, tcp.total));
     report.value("fan_out_ms", s.mqtt_fan_out.as_secs_f64() * 1e3);
     Ok(report)
 }

@@ -1,80 +1,46 @@
 //! Scenario `tls`: what encryption adds to MQTT's bytes.
 //!
 //! A private Mosquitto gets a second listener that speaks TLS, with a
-//! certificate authority and a server certificate made for this run (rcgen),
-//! so nothing on disk can expire. The same client connects and publishes
+//! certificate authority and a server certificate made for this run
+//! ([`labkit::tls::Throwaway`]), so nothing on disk can expire. The same
+//! client connects and publishes
 //! the same readings through labkit's proxy on the plain listener and on the
 //! TLS one; the proxy counts the bytes — it cannot read the TLS ones, and
 //! does not need to.
 
-use std::path::Path;
-
 use anyhow::Context;
-use lab_rest::model::Reading;
+use domain::Reading;
 use labkit::broker::Options;
 use labkit::report::{Report, Table};
+use labkit::tls::Throwaway;
 use labkit::wire::{Direction, Proxy};
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use rumqttc::{TlsConfiguration, Transport};
 
 use crate::client;
 use crate::target::Target;
 
-/// A certificate authority and a server certificate for 127.0.0.1.
-pub struct Certs {
-    /// The CA certificate, PEM: what the client trusts.
-    pub ca_pem: String,
-    pub server_pem: String,
-    pub server_key_pem: String,
-}
-
 // ANCHOR: certs
 /// Makes a CA and a server certificate for `127.0.0.1` and `localhost`,
-/// valid from now on; nothing is checked in, so nothing expires in the repo.
-pub fn make_certs() -> anyhow::Result<Certs> {
-    let ca_key = KeyPair::generate()?;
-    let mut ca = CertificateParams::new(Vec::<String>::new())?;
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name
-        .push(DnType::CommonName, "lab-mqtt throwaway CA");
-    let ca_pem = ca.self_signed(&ca_key)?.pem();
-    let issuer = Issuer::new(ca, ca_key);
-    let server_key = KeyPair::generate()?;
-    let mut server =
-        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])?;
-    server
-        .distinguished_name
-        .push(DnType::CommonName, "127.0.0.1");
-    let server_pem = server.signed_by(&server_key, &issuer)?.pem();
-    Ok(Certs {
-        ca_pem,
-        server_pem,
-        server_key_pem: server_key.serialize_pem(),
-    })
+/// valid from now on (nothing is checked in, so nothing expires in the
+/// repo), in files that are removed when the value drops.
+pub fn make_certs() -> anyhow::Result<Throwaway> {
+    Throwaway::new("lab-mqtt throwaway CA", &["127.0.0.1", "localhost"])
 }
-// ANCHOR_END: certs
 
 /// A private Mosquitto with a plain listener and a TLS listener (port
-/// named `tls`), its certificate files written under `dir`.
-pub async fn broker_with_tls(certs: &Certs, dir: &Path) -> anyhow::Result<Target> {
-    let write = |name: &str, text: &str| -> anyhow::Result<String> {
-        let path = dir.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(path.display().to_string())
-    };
-    let ca = write("ca.pem", &certs.ca_pem)?;
-    let cert = write("server.pem", &certs.server_pem)?;
-    let key = write("server.key", &certs.server_key_pem)?;
+/// named `tls`) that reads the certificate files of `certs`.
+pub async fn broker_with_tls(certs: &Throwaway) -> anyhow::Result<Target> {
     Target::private(
         Options::new()
             .port("tls")
             .config_line("listener {port:tls} 127.0.0.1")
-            .config_line(format!("cafile {ca}"))
-            .config_line(format!("certfile {cert}"))
-            .config_line(format!("keyfile {key}")),
+            .config_line(format!("cafile {}", certs.ca_file().display()))
+            .config_line(format!("certfile {}", certs.cert_file().display()))
+            .config_line(format!("keyfile {}", certs.key_file().display())),
     )
     .await
 }
+// ANCHOR_END: certs
 
 /// Bytes one client used, as the proxy counted them.
 #[derive(Debug, Clone, Copy)]
@@ -115,11 +81,10 @@ pub async fn usage(port: u16, ca_pem: Option<&str>, count: u64) -> anyhow::Resul
 /// Plain and TLS, side by side, on one private Mosquitto.
 pub async fn compare() -> anyhow::Result<(Usage, Usage)> {
     let certs = make_certs()?;
-    let dir = tempfile::tempdir().context("cannot make a temporary directory")?;
-    let target = broker_with_tls(&certs, dir.path()).await?;
+    let target = broker_with_tls(&certs).await?;
     let tls_port = target.tls_port().context("the broker has no TLS port")?;
     let plain = usage(target.addr().port(), None, 10).await?;
-    let tls = usage(tls_port, Some(&certs.ca_pem), 10).await?;
+    let tls = usage(tls_port, Some(certs.ca_pem()), 10).await?;
     Ok((plain, tls))
 }
 

@@ -34,7 +34,7 @@ pub struct Handover {
 }
 
 async fn spawn_pair() -> anyhow::Result<(RunningServer, RunningServer)> {
-    let log = Arc::new(lab_rest::server::AppState::default());
+    let log = Arc::new(lab_rest::baseline::State::default());
     let a = server::spawn(
         TcpListener::bind("127.0.0.1:0").await?,
         Hub::new(log.clone(), None),
@@ -60,9 +60,7 @@ pub async fn handover(events: usize) -> anyhow::Result<Handover> {
     let (mut from_first, mut close_code, mut close_reason) = (Vec::new(), None, String::new());
     while let Some(msg) = ws.next().await {
         match msg? {
-            Message::Text(t) => {
-                from_first.push(serde_json::from_str::<lab_rest::model::Event>(&t)?.id)
-            }
+            Message::Text(t) => from_first.push(serde_json::from_str::<domain::Event>(&t)?.id),
             Message::Close(Some(f)) => {
                 close_code = Some(u16::from(f.code));
                 close_reason = f.reason.to_string();
@@ -84,7 +82,7 @@ pub async fn handover(events: usize) -> anyhow::Result<Handover> {
             break;
         };
         if let Message::Text(t) = msg? {
-            from_second.push(serde_json::from_str::<lab_rest::model::Event>(&t)?.id);
+            from_second.push(serde_json::from_str::<domain::Event>(&t)?.id);
         }
     }
     Ok(Handover {

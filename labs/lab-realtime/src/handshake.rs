@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use anyhow::{Context, bail};
 use base64::Engine;
 use labkit::report::{Report, Table};
-use labkit::wire::{Direction, Proxy};
+use labkit::wire::{Direction, Proxy, http1};
 use serde_json::json;
 use sha1::{Digest, Sha1};
 use tokio::io::AsyncWriteExt;
@@ -60,23 +60,13 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// Parses an HTTP response head.
+    /// Parses an HTTP response head (with labkit's HTTP/1.1 decoder).
     pub fn parse(head: &str) -> anyhow::Result<Answer> {
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
+        let message = http1::response_head(head.as_bytes())
             .with_context(|| format!("not an HTTP answer: {head:?}"))?;
-        let header = |name: &str| {
-            head.lines().find_map(|l| {
-                let (n, v) = l.split_once(':')?;
-                n.trim()
-                    .eq_ignore_ascii_case(name)
-                    .then(|| v.trim().to_string())
-            })
-        };
+        let header = |name: &str| message.header(name).map(str::to_string);
         Ok(Answer {
-            status,
+            status: message.status().unwrap_or_default(),
             upgrade: header("upgrade"),
             accept: header("sec-websocket-accept"),
             head: head.to_string(),

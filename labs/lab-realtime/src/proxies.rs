@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use futures::{SinkExt, StreamExt};
-use labkit::broker::nginx;
+use labkit::nginx;
 use labkit::report::{Report, Table};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;

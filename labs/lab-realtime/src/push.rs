@@ -7,9 +7,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use domain::{Event, now_us};
 use futures::StreamExt;
-use lab_rest::model::{Event, now_us};
-use lab_rest::polling::{self, Waiting};
+use lab_rest::baseline::{self, Waiting};
 use labkit::measure::Latencies;
 use labkit::report::{BarChart, Report, Table};
 use labkit::wire::{Direction, Proxy, http1};
@@ -143,17 +143,17 @@ pub async fn race(
 ) -> anyhow::Result<Vec<Delivery>> {
     let after = hub.rest.events.after(0).last().map(|e| e.id).unwrap_or(0);
     let n = gaps.len();
-    let target = lab_rest::Target::Remote { addr: server };
+    let target = baseline::at(server);
     let receivers = ways.iter().map(|&way| {
         let target = &target;
         async move {
             match way {
                 Way::Poll(interval) => from_rest(
-                    polling::receive(target, Waiting::Poll { interval }, after, n).await?,
+                    baseline::receive(target, Waiting::Poll { interval }, after, n).await?,
                     way,
                 ),
                 Way::LongPoll => from_rest(
-                    polling::receive(target, Waiting::LongPoll, after, n).await?,
+                    baseline::receive(target, Waiting::LongPoll, after, n).await?,
                     way,
                 ),
                 Way::Sse => receive_sse(server, after, n).await,
@@ -185,7 +185,7 @@ pub async fn race(
     Ok(deliveries)
 }
 
-fn from_rest(d: polling::Delivery, way: Way) -> anyhow::Result<Delivery> {
+fn from_rest(d: baseline::Delivery, way: Way) -> anyhow::Result<Delivery> {
     Ok(Delivery {
         way,
         requests: d.requests as u64,
@@ -203,7 +203,7 @@ pub async fn run(server: SocketAddr, hub: &Hub) -> anyhow::Result<Report> {
         Way::Sse,
         Way::WebSocket,
     ];
-    let gaps = lab_rest::polling::irregular_gaps(12);
+    let gaps = baseline::irregular_gaps(12);
     let deliveries = race(server, hub, &ways, &gaps).await?;
     let mut table = Table::new(
         "12 events at irregular moments, received four ways at once",

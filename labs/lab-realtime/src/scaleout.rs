@@ -22,7 +22,7 @@ use crate::server::{self, Hub, Relay, RunningServer};
 /// Two servers sharing one event log, relaying chat through `redis_url`
 /// if given. The subscriber tasks are returned so the caller keeps them.
 pub async fn pair(redis_url: Option<&str>) -> anyhow::Result<(RunningServer, RunningServer)> {
-    let log = Arc::new(lab_rest::server::AppState::default());
+    let log = Arc::new(lab_rest::baseline::State::default());
     let mut servers = Vec::new();
     for _ in 0..2 {
         let relay = match redis_url {

@@ -90,7 +90,7 @@ pub async fn read(
             Ok(chunk) => chunk.context("the event stream broke")?,
         };
         let Some(chunk) = chunk else { break };
-        let (at, at_us) = (Instant::now(), lab_rest::model::now_us());
+        let (at, at_us) = (Instant::now(), domain::now_us());
         text.push_str(&String::from_utf8_lossy(&chunk));
         while let Some(end) = text.find("\n\n") {
             let block: String = text.drain(..end + 2).collect();

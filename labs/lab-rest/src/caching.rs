@@ -11,6 +11,16 @@ use labkit::wire::{Direction, Proxy, http1};
 
 use crate::client::{self, Http1Conn};
 use crate::target::Target;
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-rest -- caching` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "caching",
+    "ETag revalidation: a 304 answer instead of the whole page",
+    "the response body bytes of the second request",
+);
 
 /// One GET of the product page, as seen on the wire.
 #[derive(Debug, Clone)]
@@ -81,7 +91,8 @@ pub async fn fetches(target: &Target, id: u64) -> anyhow::Result<Vec<Fetch>> {
 }
 
 /// The `caching` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let target = lab.server();
     let fetches = fetches(target, 42).await?;
     let mut table = Table::new(
         "GET /products/42 three times on one connection",

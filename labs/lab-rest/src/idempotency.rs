@@ -11,8 +11,18 @@ use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy};
 
 use crate::client::{self, failed};
-use crate::model::{Charge, ChargeRequest};
 use crate::target::Target;
+use domain::{Charge, ChargeRequest};
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-rest -- idempotency` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "idempotency",
+    "a POST retried after the proxy cut the connection, with and without a key",
+    "the number of charges the same failure makes",
+);
 
 /// What a charge with retries came to.
 #[derive(Debug, Clone)]
@@ -74,7 +84,7 @@ pub async fn charge_through_cut(target: &Target, with_key: bool) -> anyhow::Resu
     // Let the next request through, but drop the server's answer and close.
     proxy.faults().cut_on_next(Direction::ToClient);
     // ANCHOR_END: cut
-    let key = format!("order-{}-{}", std::process::id(), crate::model::now_us());
+    let key = format!("order-{}-{}", std::process::id(), domain::now_us());
     let request = ChargeRequest {
         amount_cents: 4_200,
         currency: "EUR".into(),
@@ -109,7 +119,8 @@ async fn ledger_size(http: &reqwest::Client, url: &str) -> anyhow::Result<usize>
 }
 
 /// The `idempotency` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let target = lab.server();
     let without = charge_through_cut(target, false).await?;
     let with = charge_through_cut(target, true).await?;
     let mut table = Table::new(

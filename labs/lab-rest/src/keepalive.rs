@@ -14,6 +14,16 @@ use labkit::wire::Proxy;
 
 use crate::client::Http1Conn;
 use crate::target::Target;
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-rest -- keepalive` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "keepalive",
+    "200 requests on fresh connections against one kept-alive connection",
+    "the TCP connection count, and what the extra handshakes cost even on loopback",
+);
 
 /// What one way of sending `requests` requests cost.
 #[derive(Debug, Clone)]
@@ -74,7 +84,8 @@ pub async fn compare(target: &Target, requests: usize) -> anyhow::Result<(Run, R
 }
 
 /// The `keepalive` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let target = lab.server();
     let (fresh, kept) = compare(target, 200).await?;
     let mut table = Table::new(
         "200 sequential GETs on loopback",

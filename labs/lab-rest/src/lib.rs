@@ -7,32 +7,50 @@
 //!
 //! | module | scenario | section of the chapter |
 //! |---|---|---|
-//! | [`server`] | the API every scenario talks to | "The lab's server" |
-//! | [`anatomy`] | `bytes` | "What one request weighs" |
+//! | [`bytes`] | `bytes` | "What one request weighs" |
 //! | [`keepalive`] | `keepalive` | "Connections are not free" |
 //! | [`multiplex`] | `multiplex` | "Six lanes or one motorway" |
-//! | [`json_cost`] | `json` | "The price of text" |
+//! | [`json`] | `json` | "The price of text" (a benchmark) |
 //! | [`polling`] | `polling` | "Waiting for news" |
 //! | [`idempotency`] | `idempotency` | "Retrying a POST safely" |
 //! | [`caching`] | `caching` | "What HTTP gives you for free: caching" |
 //!
-//! Every scenario is a `pub async fn run(&Target) -> anyhow::Result<Report>`
-//! (plus smaller functions the tests call); the binary, the tests and the book
-//! all use the same code.
+//! Each scenario is one file named as you type it, declaring its
+//! `SCENARIO` and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`
+//! (plus smaller functions the tests call); the binary, the tests and the
+//! book all use the same code. [`Lab`] hands the scenarios the server they
+//! talk to; [`server`] is that server; [`client`] makes HTTP/1.1 connections
+//! by hand so that every connection is counted. Later chapters compare
+//! themselves with this one through [`baseline`] only.
 
-pub mod anatomy;
+pub mod baseline;
+pub mod bytes;
 pub mod caching;
 pub mod client;
 pub mod idempotency;
-pub mod json_cost;
+pub mod json;
 pub mod keepalive;
-pub mod model;
+mod lab;
 pub mod multiplex;
 pub mod polling;
 pub mod server;
 pub mod target;
 
+pub use lab::Lab;
 pub use target::Target;
+
+use labkit::cli::Scenario;
 
 /// The lab's name, as reports and headings show it.
 pub const LAB: &str = "lab-rest";
+
+/// Every scenario, in the order of the tour and the chapter.
+pub const SCENARIOS: &[Scenario] = &[
+    bytes::SCENARIO,
+    keepalive::SCENARIO,
+    multiplex::SCENARIO,
+    json::SCENARIO,
+    polling::SCENARIO,
+    idempotency::SCENARIO,
+    caching::SCENARIO,
+];

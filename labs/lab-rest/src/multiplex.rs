@@ -20,6 +20,16 @@ use tokio::task::JoinSet;
 use crate::client::{self, Http1Conn, Http2Conn, failed};
 use crate::server::Stats;
 use crate::target::Target;
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-rest -- multiplex` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "multiplex",
+    "100 concurrent requests over HTTP/1.1 (unbounded, 6 lanes) and HTTP/2",
+    "connections used, and how long the last request waits with only six lanes",
+);
 
 /// How a client spreads concurrent requests over connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,7 +203,8 @@ pub async fn compare(
 }
 
 /// The `multiplex` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let target = lab.server();
     let delay = Duration::from_millis(50);
     let outcomes = compare(target, 100, delay).await?;
     let mut table = Table::new(

@@ -18,8 +18,18 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::client::{self, failed};
-use crate::model::{Event, now_us};
 use crate::target::Target;
+use domain::{Event, now_us};
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-rest -- polling` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "polling",
+    "waiting for events: polling on a timer against long-polling",
+    "empty answers, bytes per delivered event and the delay each way adds",
+);
 
 /// How a client waits for events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +188,8 @@ pub fn irregular_gaps(events: usize) -> Vec<Duration> {
 }
 
 /// The `polling` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let target = lab.server();
     let waitings = [
         Waiting::Poll {
             interval: Duration::from_millis(50),

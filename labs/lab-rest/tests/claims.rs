@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use lab_rest::{Target, anatomy, caching, idempotency, json_cost, keepalive, multiplex, polling};
+use lab_rest::{Target, bytes, caching, idempotency, json, keepalive, multiplex, polling};
 
 async fn target() -> Target {
     Target::local()
@@ -14,7 +14,7 @@ async fn target() -> Target {
 
 #[tokio::test]
 async fn heads_outweigh_a_small_reading() {
-    let exchanges = anatomy::measure(&target().await).await.unwrap();
+    let exchanges = bytes::measure(&target().await).await.unwrap();
     let post = &exchanges[0];
     let get = &exchanges[1];
     // The reading is under 100 bytes of JSON; the HTTP head carrying it is bigger.
@@ -118,7 +118,7 @@ async fn six_http1_lanes_queue_requests_behind_each_other() {
 #[test]
 fn json_repeats_field_names_in_every_record() {
     for records in [1, 100, 10_000] {
-        let bytes = json_cost::account(records).unwrap();
+        let bytes = json::account(records).unwrap();
         assert!(
             bytes.field_name_share() > 0.4,
             "{records} records: field names are {:.0}% of the bytes",
@@ -126,8 +126,8 @@ fn json_repeats_field_names_in_every_record() {
         );
     }
     // Bytes grow linearly: no compression of repeated names.
-    let one = json_cost::account(1).unwrap().per_record();
-    let many = json_cost::account(10_000).unwrap().per_record();
+    let one = json::account(1).unwrap().per_record();
+    let many = json::account(10_000).unwrap().per_record();
     assert!(
         (many - one).abs() / one < 0.15,
         "{one} vs {many} bytes per record"

@@ -1,17 +1,31 @@
-//! The command-line convention every lab follows.
+//! The command-line convention every lab follows, and the shape of a scenario.
 //!
 //! ```text
-//! cargo run -p lab-X                 # the guided tour: every scenario, with narration
-//! cargo run -p lab-X -- <scenario>   # one scenario
+//! cargo run -p lab-X                 # the guided tour: every tour scenario, with narration
+//! cargo run -p lab-X -- <scenario>   # one scenario (benchmarks run only this way)
+//! cargo run -p lab-X -- serve        # the lab's server in the foreground (labs that have one)
 //! cargo run -p lab-X -- --help       # lists the scenarios
 //! cargo run -p lab-X -- --out DIR    # also write each report as JSON and SVG under DIR
+//! cargo run -p lab-X -- --pcap DIR   # also save what the lab's proxies saw as pcap files
 //! ```
 //!
-//! A lab describes its scenarios as a list of [`Scenario`]s and dispatches on
-//! the name itself (a plain `match`, easy to read). This module does the rest:
-//! parsing, the narration around each scenario, progress on long runs, and —
-//! most important for a reader — turning any failure into **one clear line**
-//! and a non-zero exit instead of a panic and a backtrace.
+//! The shape, the same in every lab:
+//!
+//! - a scenario is one file, `src/<name>.rs`, named as the reader types it
+//!   (`-` becomes `_`), declaring `pub const SCENARIO: Scenario` and
+//!   `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`;
+//! - the lab's `Lab` value (its own struct, implementing [`Lab`]) hands a
+//!   scenario what it needs on first use: a broker, a server, a browser;
+//! - `lib.rs` lists `pub const SCENARIOS: &[Scenario]` beside its table of
+//!   modules, and `main.rs` dispatches on the name with a plain `match`;
+//! - a test calls [`crate::layout::check`], which fails when the list, the
+//!   files, the table and the `match` disagree.
+//!
+//! This module does the rest: parsing, the narration around each scenario,
+//! skipping what the machine lacks (with a line saying what to install),
+//! progress on long runs, and — most important for a reader — turning any
+//! failure into **one clear line** and a non-zero exit instead of a panic and
+//! a backtrace.
 
 use std::future::Future;
 use std::io::{IsTerminal, Write};
@@ -23,22 +37,143 @@ use clap::{Args, Parser};
 
 use crate::report::Report;
 
-/// One scenario of a lab: what the tour runs and what `--help` lists.
+/// One scenario of a lab: what the tour runs, what `--help` lists, and what
+/// the scenario needs that a reader's machine may lack.
+///
+/// Each scenario file declares its own, next to its `run` function:
+///
+/// ```
+/// use labkit::cli::{Need, Scenario};
+/// pub const SCENARIO: Scenario = Scenario::tour(
+///     "proxies",
+///     "SSE and WebSocket through a real nginx",
+///     "buffered events arrive in one lump",
+/// )
+/// .needs(&[Need::Nginx]);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Scenario {
-    /// The name typed on the command line, e.g. `keepalive`.
+    /// The name typed on the command line, e.g. `keepalive`; the file that
+    /// holds the scenario is `src/keepalive.rs` (`-` becomes `_`).
     pub name: &'static str,
     /// One line for `--help`.
     pub about: &'static str,
     /// What to notice in the output: printed before the scenario runs.
     pub notice: &'static str,
+    /// Whether the tour runs it.
+    pub kind: Kind,
+    /// What it needs beyond the lab itself; in the tour, a scenario whose
+    /// needs are not met is skipped with a line saying what to install.
+    pub needs: &'static [Need],
+}
+
+/// Whether the guided tour runs a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Part of the guided tour (`cargo run -p lab-X`).
+    Tour,
+    /// A benchmark: it takes longer and its numbers want a quiet machine, so
+    /// it runs only when named (`cargo run -p lab-X -- NAME`).
+    Benchmark,
+}
+
+/// Something a scenario needs that a reader's machine may lack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Mosquitto itself: the lab's embedded fallback broker lacks what the
+    /// scenario shows. Only the lab knows which broker it found, so the lab
+    /// answers for this one ([`Lab::lacks`]).
+    Mosquitto,
+    /// Headless Chromium driven through chromedriver.
+    Browser,
+    /// The nginx web server.
+    Nginx,
+}
+
+impl Need {
+    /// What is missing and how to install it, or `None` when this machine
+    /// has it. [`Need::Mosquitto`] is the lab's to answer: `None` here.
+    pub fn missing_here(self) -> Option<String> {
+        let (programs, package): (&[&str], &str) = match self {
+            Need::Mosquitto => return None,
+            Need::Browser => (&["chromium", "chromedriver"], "chromium chromium-driver"),
+            Need::Nginx => (&["nginx"], "nginx-light"),
+        };
+        let absent: Vec<&str> = programs
+            .iter()
+            .copied()
+            .filter(|p| find_program(p).is_none())
+            .collect();
+        (!absent.is_empty()).then(|| {
+            format!(
+                "it needs {} (install: sudo apt-get install {package})",
+                absent.join(" and ")
+            )
+        })
+    }
+}
+
+/// `name` on `PATH`, or in the system folders Debian installs daemons into.
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/usr/bin".into(), "/sbin".into()])
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+impl Scenario {
+    /// A scenario of the guided tour.
+    pub const fn tour(name: &'static str, about: &'static str, notice: &'static str) -> Self {
+        Scenario {
+            name,
+            about,
+            notice,
+            kind: Kind::Tour,
+            needs: &[],
+        }
+    }
+
+    /// A benchmark, run only when named.
+    pub const fn benchmark(name: &'static str, about: &'static str, notice: &'static str) -> Self {
+        Scenario {
+            kind: Kind::Benchmark,
+            ..Scenario::tour(name, about, notice)
+        }
+    }
+
+    /// The same scenario, needing `needs` as well.
+    pub const fn needs(self, needs: &'static [Need]) -> Self {
+        Scenario { needs, ..self }
+    }
+
+    /// The line `--help` shows for it.
+    fn help(&self) -> String {
+        match self.kind {
+            Kind::Tour => self.about.to_string(),
+            Kind::Benchmark => format!("{} [benchmark: only when named]", self.about),
+        }
+    }
+}
+
+/// A lab's one context value: what its scenarios need, handed out on first
+/// use (a broker, a server, a browser). Each lab defines its own `Lab` type
+/// and implements this trait so the tour can ask what it lacks.
+pub trait Lab {
+    /// Why this lab cannot meet `need` here, or `None` when it can. The
+    /// default asks the machine ([`Need::missing_here`]); a lab overrides
+    /// it for needs only it can judge, such as [`Need::Mosquitto`].
+    fn lacks(&self, need: Need) -> Option<String> {
+        need.missing_here()
+    }
 }
 
 /// Arguments every lab accepts. A lab flattens this into its own `Parser`
 /// struct with `#[command(flatten)]` and adds what it needs.
 #[derive(Debug, Clone, Args)]
 pub struct Common {
-    /// The scenario to run; without one, the lab walks through all of them.
+    /// The scenario to run; without one, the lab walks through its tour
+    /// (every scenario except the benchmarks, which run only when named).
     #[arg(value_name = "SCENARIO")]
     pub scenario: Option<String>,
 
@@ -53,11 +188,12 @@ pub struct Common {
 }
 
 impl Common {
-    /// The scenarios to run, in order: the chosen one or the whole tour.
+    /// The scenarios to run, in order: the named one, or every scenario of
+    /// the tour (benchmarks run only when named).
     pub fn selected<'a>(&self, all: &'a [Scenario]) -> Vec<&'a Scenario> {
         match &self.scenario {
             Some(name) => all.iter().filter(|s| s.name == name).collect(),
-            None => all.iter().collect(),
+            None => all.iter().filter(|s| s.kind == Kind::Tour).collect(),
         }
     }
 }
@@ -69,7 +205,7 @@ impl Common {
 pub fn parse<A: Parser>(scenarios: &[Scenario]) -> A {
     let values: Vec<PossibleValue> = scenarios
         .iter()
-        .map(|s| PossibleValue::new(s.name).help(s.about))
+        .map(|s| PossibleValue::new(s.name).help(s.help()))
         .collect();
     let command = A::command().mut_arg("scenario", |arg| {
         arg.value_parser(PossibleValuesParser::new(values))
@@ -145,6 +281,28 @@ pub async fn listen(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
             "cannot listen on {addr} ({e}); is another program using it? try --listen 127.0.0.1:0"
         )
     })
+}
+
+/// Starts a scenario: checks what it needs, then prints its heading and
+/// "what to notice". Returns `Ok(false)` when the tour should skip it (a
+/// line says why and what to install); a scenario the reader named that
+/// cannot run here is an error instead.
+pub fn begin(
+    lab_name: &str,
+    scenario: &Scenario,
+    lab: &impl Lab,
+    common: &Common,
+) -> anyhow::Result<bool> {
+    if let Some(why) = scenario.needs.iter().find_map(|&need| lab.lacks(need)) {
+        if common.scenario.is_some() {
+            anyhow::bail!("cannot run `{}`: {why}", scenario.name);
+        }
+        println!();
+        println!("(skipping `{}`: {why})", scenario.name);
+        return Ok(false);
+    }
+    announce(lab_name, scenario);
+    Ok(true)
 }
 
 /// Prints the heading and the "what to notice" narration of a scenario.

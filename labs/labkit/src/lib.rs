@@ -23,6 +23,10 @@ pub mod browser;
 pub mod cli;
 pub mod fault;
 pub mod grade;
+pub mod layout;
 pub mod measure;
+pub mod nginx;
 pub mod report;
+#[cfg(feature = "tls")]
+pub mod tls;
 pub mod wire;

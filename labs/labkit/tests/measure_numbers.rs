@@ -1,10 +1,13 @@
 //! The measurement math on inputs whose answers are known: percentiles,
-//! merging, rates and the human-readable formats every table uses.
+//! merging, rates, medians of rounds and the human-readable formats every
+//! table uses.
 
+use std::cell::Cell;
 use std::time::Duration;
 
 use labkit::measure::{
-    Latencies, Throughput, fmt_ratio, human_bytes, human_count, human_duration, human_micros, ratio,
+    Latencies, Rounds, Throughput, duration_ratio, fmt_ratio, human_bytes, human_count,
+    human_duration, human_micros, median, median_of, ratio, time_per_op,
 };
 
 fn ms(n: u64) -> Duration {
@@ -89,6 +92,48 @@ fn ratios_and_their_display() {
     assert_eq!(fmt_ratio(ratio(41.0, 4.1)), "10.0x");
     assert_eq!(fmt_ratio(ratio(1230.0, 1.0)), "1230x");
     assert_eq!(fmt_ratio(ratio(1.0, 0.0)), "n/a");
+    assert_eq!(duration_ratio(ms(30), ms(12)), 2.5);
+    assert_eq!(fmt_ratio(duration_ratio(ms(9), ms(10))), "0.900x");
+    assert_eq!(fmt_ratio(duration_ratio(ms(0), ms(0))), "n/a");
+}
+
+#[test]
+fn the_median_is_a_sample_that_was_measured() {
+    assert_eq!(median(&[5, 1, 4, 2, 3]), Some(3));
+    // An even count keeps the upper middle sample, not an average of two.
+    assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(3.0));
+    assert_eq!(median::<u32>(&[]), None);
+    // Seven rounds whose results are known: the fourth smallest wins.
+    let next = Cell::new(0);
+    let seven = [70, 10, 60, 20, 50, 30, 40];
+    let got = median_of(7, || {
+        next.set(next.get() + 1);
+        seven[next.get() - 1]
+    });
+    assert_eq!((got, next.get()), (40, 7));
+    assert_eq!(median_of(0, || 9), 9, "zero rounds run one");
+}
+
+#[test]
+fn time_per_op_runs_the_op_reps_times() {
+    let calls = Cell::new(0u32);
+    let per_op = time_per_op(1000, || calls.set(calls.get() + 1));
+    assert_eq!(calls.get(), 1000);
+    assert!(per_op < Duration::from_secs(1));
+    time_per_op(0, || calls.set(calls.get() + 1));
+    assert_eq!(calls.get(), 1001, "zero reps run one");
+}
+
+#[test]
+fn interleaved_rounds_keep_one_median_per_thing() {
+    let mut rounds = Rounds::new();
+    assert_eq!(rounds.medians(), None);
+    // A busy moment in the second round slows both things; the median drops it.
+    rounds.push([ms(10), ms(20)]);
+    rounds.push([ms(90), ms(95)]);
+    rounds.push([ms(11), ms(19)]);
+    assert_eq!(rounds.len(), 3);
+    assert_eq!(rounds.medians(), Some([ms(11), ms(20)]));
 }
 
 #[test]

@@ -173,6 +173,29 @@ async fn a_response_cut_short_is_reported_as_incomplete() {
 }
 
 #[tokio::test]
+async fn a_response_head_read_by_hand_is_parsed_alone() {
+    // A client that reads up to the blank line itself (as a WebSocket
+    // handshake does) parses that head without the body that follows.
+    let server = http_server().await;
+    let mut sock = TcpStream::connect(server.addr).await.unwrap();
+    sock.write_all(b"GET /fixed/10000 HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let (full, _) = guard("the whole response", read_until_closed(&mut sock)).await;
+    let end = full.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let head = http1::response_head(&full[..end]).expect("a response head");
+    assert_eq!(head.status(), Some(200));
+    assert_eq!((head.head_len, head.body_len), (end, 0));
+    assert_eq!(head.framing, Framing::Length(10_000));
+    assert_eq!(head.header("content-length"), Some("10000"));
+    // The same bytes with a body after them: only the head is read.
+    assert_eq!(http1::response_head(&full).unwrap().head_len, end);
+    // Half a head, or a request, is not a response head.
+    assert!(http1::response_head(&full[..end / 2]).is_none());
+    assert!(http1::response_head(b"GET / HTTP/1.1\r\n\r\n").is_none());
+}
+
+#[tokio::test]
 async fn an_h2c_connection_is_handed_over_not_misread() {
     let server = http_server().await;
     let proxy = Proxy::start(server.addr).await.unwrap();

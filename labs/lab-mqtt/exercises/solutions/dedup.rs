@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use lab_rest::model::Reading;
+use domain::Reading;
 
 // ANCHOR: solution
 /// Remembers which readings were already processed.

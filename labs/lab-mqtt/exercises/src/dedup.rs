@@ -13,7 +13,7 @@
 //!
 //! Grade it: `cargo exercises grade mqtt-dedup`.
 
-use lab_rest::model::Reading;
+use domain::Reading;
 
 // ANCHOR: starter
 /// Remembers which readings were already processed.

@@ -1,10 +1,10 @@
 //! Grading tests for `mqtt-dedup`: readings published at QoS 1 through a
 //! proxy that cuts the PUBACK, so a real Mosquitto delivers some twice.
 
+use domain::Reading;
 use lab_mqtt::client::{self, Subscriber};
 use lab_mqtt::{Target, cuts};
 use lab_mqtt_exercises::dedup::Dedup;
-use lab_rest::model::Reading;
 use labkit::grade::expect;
 use labkit::wire::Direction;
 

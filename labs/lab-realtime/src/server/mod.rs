@@ -35,7 +35,7 @@ pub use chat::Relay;
 /// Everything one server shares between its connections.
 pub struct Hub {
     /// Chapter 1's state: its event log is the one every stream reads.
-    pub rest: Arc<lab_rest::server::AppState>,
+    pub rest: Arc<lab_rest::baseline::State>,
     /// Bumped to end every open SSE response at once.
     cut: watch::Sender<u64>,
     /// Set when the server is shutting down: WebSocket handlers say goodbye.
@@ -50,7 +50,7 @@ pub struct Hub {
 
 impl Hub {
     /// A hub reading `rest`'s event log, relaying chat through `relay`.
-    pub fn new(rest: Arc<lab_rest::server::AppState>, relay: Option<Relay>) -> Arc<Hub> {
+    pub fn new(rest: Arc<lab_rest::baseline::State>, relay: Option<Relay>) -> Arc<Hub> {
         Arc::new(Hub {
             rest,
             cut: watch::channel(0).0,
@@ -62,7 +62,7 @@ impl Hub {
     }
 
     /// Publishes an event to every stream (polling, SSE, WebSocket).
-    pub fn publish(&self, kind: &str) -> lab_rest::model::Event {
+    pub fn publish(&self, kind: &str) -> domain::Event {
         self.rest.events.publish(kind)
     }
 
@@ -97,7 +97,7 @@ pub fn app(hub: Arc<Hub>) -> Router {
         .route("/ws/chat", get(chat::join))
         .route("/control/cut-sse", post(cut_sse))
         .with_state(hub.clone());
-    ours.merge(lab_rest::server::app(hub.rest.clone()))
+    ours.merge(lab_rest::baseline::routes(hub.rest.clone()))
 }
 // ANCHOR_END: app
 

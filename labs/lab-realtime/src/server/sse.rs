@@ -47,7 +47,7 @@ pub fn resume_point(headers: &HeaderMap, after: Option<u64>) -> Option<u64> {
 // ANCHOR_END: resume_point
 
 /// One event in the SSE format.
-pub fn to_sse(event: &lab_rest::model::Event) -> Event {
+pub fn to_sse(event: &domain::Event) -> Event {
     Event::default()
         .id(event.id.to_string())
         .event(event.kind.clone())
@@ -94,7 +94,7 @@ pub async fn stream(
 struct Pending {
     hub: Arc<Hub>,
     last: u64,
-    queue: VecDeque<lab_rest::model::Event>,
+    queue: VecDeque<domain::Event>,
     sent: usize,
     limit: Option<usize>,
     cut: tokio::sync::watch::Receiver<u64>,

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use crate::model::{Charge, ChargeRequest};
+use domain::{Charge, ChargeRequest};
 
 /// Every charge made, and the answer given for each idempotency key.
 #[derive(Default)]

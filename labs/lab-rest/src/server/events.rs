@@ -15,7 +15,7 @@ use serde::Deserialize;
 use tokio::sync::watch;
 
 use super::AppState;
-use crate::model::{Event, now_us};
+use domain::{Event, now_us};
 
 /// The server's event history, and a signal that fires when it grows.
 pub struct EventLog {

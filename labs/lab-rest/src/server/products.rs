@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use crate::model::Product;
+use domain::Product;
 
 /// The products, each with a revision that changes when it is edited.
 #[derive(Default)]

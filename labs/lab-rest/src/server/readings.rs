@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
 use super::AppState;
-use crate::model::Reading;
+use domain::Reading;
 
 #[derive(Deserialize)]
 pub struct Slow {

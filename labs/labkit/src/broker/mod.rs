@@ -47,13 +47,12 @@ mod handle;
 mod lookup;
 mod mosquitto;
 mod nats;
-pub mod nginx;
 mod options;
-mod private;
-mod process;
+pub(crate) mod private;
+pub(crate) mod process;
 mod rabbitmq;
 mod ready;
-mod recipe;
+pub(crate) mod recipe;
 mod redis;
 mod url;
 

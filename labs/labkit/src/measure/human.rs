@@ -1,4 +1,4 @@
-//! Numbers printed for people: "41.2 µs", "3.4 MiB", "12.5k", "3.2x".
+//! Numbers printed for people: "41.2 µs", "3.50 MiB", "12.5k", "3.25x".
 //!
 //! Every lab prints through these, so a reader moving between chapters sees
 //! the same units with the same precision: three significant digits, which is
@@ -13,7 +13,15 @@ pub fn ratio(a: f64, b: f64) -> f64 {
     a / b
 }
 
-/// A ratio for a table: "3.2x", "12x", "0.85x"; "n/a" when undefined.
+/// How many times `a` took `b`: "MQTT connect took 2.0x raw TCP".
+///
+/// Infinite when `b` is zero and `a` is not; NaN when both are zero.
+pub fn duration_ratio(a: Duration, b: Duration) -> f64 {
+    ratio(a.as_secs_f64(), b.as_secs_f64())
+}
+
+/// A ratio for a table, three significant digits: "3.25x", "10.0x",
+/// "0.908x", "1230x"; "n/a" when undefined.
 pub fn fmt_ratio(r: f64) -> String {
     if !r.is_finite() {
         return "n/a".to_string();

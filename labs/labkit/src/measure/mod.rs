@@ -14,8 +14,12 @@
 
 mod human;
 mod latency;
+mod rounds;
 mod throughput;
 
-pub use human::{fmt_ratio, human_bytes, human_count, human_duration, human_micros, ratio};
+pub use human::{
+    duration_ratio, fmt_ratio, human_bytes, human_count, human_duration, human_micros, ratio,
+};
 pub use latency::{Latencies, LatencySummary};
+pub use rounds::{Rounds, median, median_of, time_per_op};
 pub use throughput::{Throughput, ThroughputSummary};

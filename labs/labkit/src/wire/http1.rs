@@ -210,6 +210,35 @@ pub fn parse_responses_to(stream: &[u8], request_methods: &[&str]) -> Decoded<Me
     parse(stream, Side::Responses, request_methods)
 }
 
+/// The response head at the start of `bytes` — status line and headers,
+/// for a client that read up to the blank line itself (a WebSocket
+/// handshake, a proxy's answer to `CONNECT`). `None` when `bytes` do not
+/// start with a complete, valid response head.
+///
+/// The message has `body_len` 0 and no body: what follows the head is not
+/// looked at. [`Message::framing`] says how a body would be delimited.
+///
+/// ```
+/// let head = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n";
+/// let answer = labkit::wire::http1::response_head(head).unwrap();
+/// assert_eq!(answer.status(), Some(101));
+/// assert_eq!(answer.header("upgrade"), Some("websocket"));
+/// ```
+pub fn response_head(bytes: &[u8]) -> Option<Message> {
+    let head = parse_head(bytes, Side::Responses).ok()??;
+    let framing = framing(&head, None).ok()?;
+    Some(Message {
+        offset: 0,
+        start_line: head.start_line,
+        kind: head.kind,
+        headers: head.headers,
+        head_len: head.len,
+        body_len: 0,
+        framing,
+        body: Vec::new(),
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
     Requests,

@@ -2,11 +2,15 @@
 //! readers' real-time traffic crosses in production.
 //!
 //! nginx is not a broker, but it is a real program a lesson must start,
-//! configure, and be sure to end, so it runs the way the brokers do: its
-//! own configuration file and prefix in a temporary directory, a free port
-//! on 127.0.0.1, its master and worker in one process group watched by
-//! [`process::Group`](super::process)'s watchdog, killed when the
-//! [`Nginx`] handle drops or the process that started it dies.
+//! configure, and be sure to end, so it runs the way private brokers do
+//! (and with their machinery, from [`crate::broker`]): its own
+//! configuration file and prefix in a temporary directory, a free port on
+//! 127.0.0.1, its master and worker in one process group watched by the
+//! same watchdog, killed when the [`Nginx`] handle drops or the process
+//! that started it dies. Its errors are [`BrokerError`]s for that reason.
+//!
+//! A production nginx runs as a service with many workers, TLS and access
+//! logs; this one has one worker, plain HTTP on loopback and no access log.
 //!
 //! The lesson writes only what goes inside `server { ... }` (its
 //! `location` blocks); labkit writes the rest, including a
@@ -15,7 +19,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), labkit::broker::BrokerError> {
-//! let nginx = labkit::broker::nginx::start(
+//! let nginx = labkit::nginx::start(
 //!     "location / { proxy_pass http://127.0.0.1:3000; proxy_buffering off; }",
 //! ).await?;
 //! println!("through nginx: http://{}/", nginx.addr());
@@ -28,10 +32,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::private::free_ports;
-use super::process::{Group, tail};
-use super::recipe::Launch;
-use super::{BrokerError, Lookup};
+use crate::broker::private::free_ports;
+use crate::broker::process::{Group, tail};
+use crate::broker::recipe::Launch;
+use crate::broker::{BrokerError, Lookup};
 
 /// How long nginx may take to answer its first request.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);

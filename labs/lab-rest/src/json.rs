@@ -9,7 +9,17 @@ use std::time::{Duration, Instant};
 
 use labkit::report::{BarChart, Report, Table};
 
-use crate::model::Reading;
+use domain::Reading;
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-rest -- json` runs it.
+pub const SCENARIO: Scenario = Scenario::benchmark(
+    "json",
+    "JSON encode/decode time and bytes for growing payloads",
+    "the share of bytes that are field names, repeated in every record",
+);
 
 /// The byte accounting of one JSON document holding `records` readings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +108,7 @@ pub fn time(records: usize) -> serde_json::Result<Timing> {
 pub const SIZES: [usize; 5] = [1, 10, 100, 1_000, 10_000];
 
 /// The `json` scenario.
-pub fn run() -> anyhow::Result<Report> {
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let mut table = Table::new(
         "JSON arrays of readings (serde_json), median of 7 rounds",
         &[

@@ -10,8 +10,18 @@ use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy, http1};
 
 use crate::client::{self, Http1Conn};
-use crate::model::Reading;
 use crate::target::Target;
+use domain::Reading;
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-rest -- bytes` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "bytes",
+    "the bytes of one HTTP/1.1 request and response, heads against bodies",
+    "how much of each exchange is headers; the reading itself is the small part",
+);
 
 /// The sizes of one request/response exchange, as seen on the wire.
 #[derive(Debug, Clone)]
@@ -89,7 +99,8 @@ pub async fn measure(target: &Target) -> anyhow::Result<Vec<Exchange>> {
 // ANCHOR_END: measure
 
 /// The `bytes` scenario: the measurement above, as a report.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let target = lab.server();
     let exchanges = measure(target).await?;
     let mut table = Table::new(
         "One exchange, byte by byte (HTTP/1.1, as recorded by the proxy)",
