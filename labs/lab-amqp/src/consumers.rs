@@ -17,7 +17,15 @@ use lapin::options::{
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel, Connection, Consumer};
 
-use crate::support;
+use crate::{Lab, support};
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-amqp -- consumers` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "consumers",
+    "competing consumers, prefetch 1 against 100, ack/nack/reject, a consumer that dies",
+    "nothing unacknowledged is ever lost: it comes back flagged redelivered",
+);
 
 /// Hang guard for waits that should end in well under a second.
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -293,8 +301,10 @@ pub async fn consumer_crash(
 }
 // ANCHOR_END: crash
 
-/// The scenario.
-pub async fn run(url: &str, broker: std::net::SocketAddr) -> anyhow::Result<Report> {
+/// The scenario, on the lab's shared broker.
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let shared = lab.broker().await?;
+    let (url, broker) = (shared.url(), shared.addr());
     let mut report = Report::new(crate::LAB, "consumers");
     let rr = round_robin(url, 3, 9).await?;
     let mut t = Table::new(

@@ -16,6 +16,16 @@ use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, ExchangeKind};
 
 use crate::support::{self, table};
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-amqp -- dead-letters` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "dead-letters",
+    "reject, TTL and max-length routed to a dead-letter exchange; a poison message parked",
+    "the x-death header says why each message died",
+);
 
 const PATIENCE: Duration = Duration::from_secs(30);
 
@@ -266,8 +276,9 @@ pub async fn poison(url: &str, limit: usize) -> anyhow::Result<Poison> {
 }
 // ANCHOR_END: poison
 
-/// The scenario.
-pub async fn run(url: &str) -> anyhow::Result<Report> {
+/// The scenario, on the lab's shared broker.
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let url = lab.broker().await?.url();
     let (dead, _) = three_ways(url).await?;
     let mut t = Table::new(
         "Read back from the dead-letter queue",

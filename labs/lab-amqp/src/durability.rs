@@ -6,13 +6,21 @@
 //! crash (SIGKILL): every confirmed message survives; unconfirmed ones may not.
 
 use anyhow::Context;
-use labkit::broker::Broker;
+use labkit::broker::{Broker, Options};
 use labkit::report::{Report, Table};
 use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Connection, ExchangeKind};
 
-use crate::support;
+use crate::{Lab, support};
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-amqp -- durability` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "durability",
+    "the durable/transient matrix across a real restart; confirms against a crash (private broker)",
+    "the message survives in a durable queue even when its exchange does not",
+);
 
 /// One cell of the matrix: what was declared, and what came back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,7 +247,9 @@ fn yes(b: bool) -> &'static str {
 }
 
 /// The scenario: always a private broker, since it is restarted and killed.
-pub async fn run(broker: &mut Broker) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let mut private = lab.private_broker(Options::new()).await?;
+    let broker = &mut private;
     let combos = across_restart(broker).await?;
     let mut t = Table::new(
         "After one restart of the broker",

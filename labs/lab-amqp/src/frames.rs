@@ -11,7 +11,15 @@ use labkit::wire::{Decoder, Direction, Proxy, Unit};
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 
-use crate::support;
+use crate::{Lab, support};
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-amqp -- frames` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "frames",
+    "one publish and one delivery, frame by frame, two channels on one connection",
+    "a message is three frames: method, content header, content body",
+);
 
 /// One frame as the lab shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,9 +117,10 @@ pub fn message_frames(c: &Capture, dir: Direction, name: &str) -> Vec<Seen> {
     in_dir[i..].iter().take(3).map(|s| (*s).clone()).collect()
 }
 
-/// The scenario.
-pub async fn run(url: &str, broker: std::net::SocketAddr) -> anyhow::Result<Report> {
-    let c = capture(url, broker).await?;
+/// The scenario, on the lab's shared broker.
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = lab.broker().await?;
+    let c = capture(broker.url(), broker.addr()).await?;
     let mut t = Table::new(
         "One publish and its delivery, as frames",
         &["direction", "channel", "frame", "bytes"],

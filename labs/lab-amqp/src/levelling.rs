@@ -10,7 +10,15 @@ use lapin::BasicProperties;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicQosOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 
-use crate::support;
+use crate::{Lab, support};
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-amqp -- levelling` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "levelling",
+    "a burst absorbed by a queue and drained at the consumer's pace (chart)",
+    "the peak depth, and the steady slope down",
+);
 
 /// What the run saw.
 #[derive(Debug, Clone)]
@@ -128,9 +136,9 @@ pub fn chart(l: &Levelling) -> String {
     .to_svg()
 }
 
-/// The scenario.
-pub async fn run(url: &str) -> anyhow::Result<Report> {
-    let l = level(url, 300, 10).await?;
+/// The scenario, on the lab's shared broker.
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let l = level(lab.broker().await?.url(), 300, 10).await?;
     let mut t = Table::new(
         "A burst of 300 against a consumer doing 10 ms of work each",
         &["measure", "value"],

@@ -3,7 +3,7 @@
 //! Every scenario talks AMQP 0-9-1 with lapin to a real RabbitMQ (3.10.8
 //! here): the reader's (`AMQP_URL`), the one on port 5672, or a private one
 //! labkit starts. Scenarios that restart a broker or change its users
-//! always start a private one.
+//! always start a private one. [`Lab`] hands each scenario its broker.
 //!
 //! | module | scenario | section of the chapter |
 //! |---|---|---|
@@ -19,14 +19,18 @@
 //! | [`tls`] | `tls` | "Virtual hosts and permissions" (TLS) |
 //! | [`throughput`] | `throughput` | "What safety costs" (a benchmark) |
 //!
-//! [`support`] holds the shared plumbing, [`admin`] runs `rabbitmqctl`
-//! against a private node.
+//! Each scenario is one file named as you type it, declaring its
+//! `SCENARIO` and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`
+//! (plus smaller functions the tests call with a broker's URL); the binary,
+//! the tests and the book all use the same code. [`support`] holds the
+//! shared plumbing, [`admin`] runs `rabbitmqctl` against a private node.
 
 pub mod admin;
 pub mod consumers;
 pub mod dead_letters;
 pub mod durability;
 pub mod frames;
+mod lab;
 pub mod levelling;
 pub mod queue_props;
 pub mod routing;
@@ -36,8 +40,27 @@ pub mod support;
 pub mod throughput;
 pub mod tls;
 
+pub use lab::Lab;
+
+use labkit::cli::Scenario;
+
 /// The lab's name, as reports and headings show it.
 pub const LAB: &str = "lab-amqp";
+
+/// Every scenario, in the order of the tour and the chapter.
+pub const SCENARIOS: &[Scenario] = &[
+    frames::SCENARIO,
+    routing::SCENARIO,
+    consumers::SCENARIO,
+    durability::SCENARIO,
+    dead_letters::SCENARIO,
+    queue_props::SCENARIO,
+    levelling::SCENARIO,
+    streams::SCENARIO,
+    security::SCENARIO,
+    tls::SCENARIO,
+    throughput::SCENARIO,
+];
 
 /// `url` with its host and port replaced by `proxy`'s: the same broker,
 /// credentials and virtual host, reached through labkit's proxy.

@@ -8,9 +8,19 @@ use std::time::Duration;
 use labkit::report::{Report, Table};
 use lapin::options::{BasicGetOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable};
-use lapin::{BasicProperties, Channel};
+use lapin::{BasicProperties, Channel, Connection};
 
 use crate::support::{self, table, text};
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-amqp -- queue-props` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "queue-props",
+    "message and queue TTL, max-length overflow modes, priorities, quorum queues",
+    "drop-head keeps the newest; reject-publish nacks the newest",
+);
 
 async fn declare(
     ch: &Channel,
@@ -115,47 +125,8 @@ pub async fn measure(url: &str) -> anyhow::Result<Props> {
     let (_, _, drop_head) = overflow(&ch, "drop-head").await?;
     let reject_publish = overflow(&ch, "reject-publish").await?;
 
-    // ANCHOR: priority
-    let pq = declare(
-        &ch,
-        "prio",
-        table([("x-max-priority", AMQPValue::ShortShortUInt(10))]),
-        false,
-    )
-    .await?;
-    for p in [1u8, 5, 9, 0] {
-        let props = BasicProperties::default().with_priority(p);
-        support::publish(
-            &ch,
-            "",
-            &pq,
-            format!("priority {p}").as_bytes(),
-            false,
-            props,
-        )
-        .await?;
-    }
-    let priority_order = support::drain(&ch, &pq).await?;
-    // ANCHOR_END: priority
-
-    // ANCHOR: quorum
-    let quorum = table([("x-queue-type", text("quorum"))]);
-    let qq = declare(&ch, "quorum", quorum.clone(), true).await?;
-    support::publish(&ch, "", &qq, b"replicated", false, support::persistent()).await?;
-    let mut quorum_roundtrip = Vec::new();
-    if let Some(m) = ch.basic_get(&qq, BasicGetOptions { no_ack: true }).await? {
-        quorum_roundtrip.push(String::from_utf8_lossy(&m.delivery.data).into_owned());
-    }
-    let probe = conn.create_channel().await?;
-    let transient = probe
-        .queue_declare(
-            &support::unique("quorum-transient"),
-            QueueDeclareOptions::default(),
-            quorum,
-        )
-        .await;
-    // ANCHOR_END: quorum
-    ch.queue_delete(&qq, Default::default()).await?;
+    let priority_order = priority(&ch).await?;
+    let (quorum_roundtrip, quorum_transient_refused) = quorum(&conn, &ch).await?;
     conn.close(200, "done").await.ok();
     Ok(Props {
         after_message_ttl,
@@ -164,13 +135,66 @@ pub async fn measure(url: &str) -> anyhow::Result<Props> {
         reject_publish,
         priority_order,
         quorum_roundtrip,
-        quorum_transient_refused: transient.is_err(),
+        quorum_transient_refused,
     })
 }
 
-/// The scenario.
-pub async fn run(url: &str) -> anyhow::Result<Report> {
-    let p = measure(url).await?;
+// ANCHOR: priority
+/// Priorities 1, 5, 9 and 0 published to a priority queue nobody consumes,
+/// then read back: the order they come out in.
+async fn priority(ch: &Channel) -> anyhow::Result<Vec<String>> {
+    let pq = declare(
+        ch,
+        "prio",
+        table([("x-max-priority", AMQPValue::ShortShortUInt(10))]),
+        false,
+    )
+    .await?;
+    for p in [1u8, 5, 9, 0] {
+        let props = BasicProperties::default().with_priority(p);
+        support::publish(
+            ch,
+            "",
+            &pq,
+            format!("priority {p}").as_bytes(),
+            false,
+            props,
+        )
+        .await?;
+    }
+    support::drain(ch, &pq).await
+}
+// ANCHOR_END: priority
+
+// ANCHOR: quorum
+/// A message round-trips through a (durable) quorum queue; a second quorum
+/// queue declared non-durable is refused. Returns what came back, and
+/// whether the broker refused the non-durable one.
+async fn quorum(conn: &Connection, ch: &Channel) -> anyhow::Result<(Vec<String>, bool)> {
+    let quorum = table([("x-queue-type", text("quorum"))]);
+    let qq = declare(ch, "quorum", quorum.clone(), true).await?;
+    support::publish(ch, "", &qq, b"replicated", false, support::persistent()).await?;
+    let mut roundtrip = Vec::new();
+    if let Some(m) = ch.basic_get(&qq, BasicGetOptions { no_ack: true }).await? {
+        roundtrip.push(String::from_utf8_lossy(&m.delivery.data).into_owned());
+    }
+    ch.queue_delete(&qq, Default::default()).await?;
+    // A refused declare closes its channel, so it gets a channel of its own.
+    let probe = conn.create_channel().await?;
+    let transient = probe
+        .queue_declare(
+            &support::unique("quorum-transient"),
+            QueueDeclareOptions::default(),
+            quorum,
+        )
+        .await;
+    Ok((roundtrip, transient.is_err()))
+}
+// ANCHOR_END: quorum
+
+/// The scenario, on the lab's shared broker.
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let p = measure(lab.broker().await?.url()).await?;
     let mut t = Table::new(
         "What each queue property left behind",
         &["property", "what the queue holds / did"],

@@ -9,7 +9,16 @@ use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptio
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, ExchangeKind};
 
+use crate::Lab;
 use crate::support::{self, table, text};
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-amqp -- routing` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "routing",
+    "direct, fanout, topic and headers exchanges; unroutable messages",
+    "which queue got which message, and what mandatory and an alternate exchange change",
+);
 
 /// Which queue (by its short label) received which message bodies.
 pub type Routed = Vec<(String, Vec<String>)>;
@@ -251,8 +260,8 @@ fn show(t: &mut Table, exchange: &str, routed: &Routed) {
 }
 
 /// The scenario: every exchange type, then the unroutable cases.
-pub async fn run(url: &str) -> anyhow::Result<Report> {
-    let conn = support::connect(url).await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let conn = support::connect(lab.broker().await?.url()).await?;
     let ch = support::confirmed_channel(&conn).await?;
     let mut t = Table::new(
         "Which queue got which message",

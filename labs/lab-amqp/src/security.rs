@@ -3,12 +3,22 @@
 //! regular expression, is refused everywhere else — by the broker, with
 //! AMQP's `ACCESS_REFUSED` (403).
 
-use labkit::broker::Broker;
+use labkit::broker::{Broker, Options};
 use labkit::report::{Report, Table};
 use lapin::options::QueueDeclareOptions;
 use lapin::types::FieldTable;
 
 use crate::admin;
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-amqp -- security` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "security",
+    "a user limited to one virtual host and a name pattern (private broker)",
+    "the broker answers ACCESS_REFUSED, not the client",
+);
 
 /// What the limited user could and could not do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,8 +112,10 @@ fn outcome(r: &Result<(), String>) -> String {
     }
 }
 
-/// The scenario (on a private broker: it adds users).
-pub async fn run(broker: &Broker) -> anyhow::Result<Report> {
+/// The scenario, on a private broker of its own: it adds users and a
+/// virtual host, which a shared broker should not be left holding.
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = &lab.private_broker(Options::new()).await?;
     setup(broker)?;
     let a = probe(broker).await?;
     let mut t = Table::new(

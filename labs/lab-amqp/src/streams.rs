@@ -20,6 +20,16 @@ use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Connection};
 
 use crate::support::{self, table, text};
+use labkit::cli::Scenario;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-amqp -- streams` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "streams",
+    "a RabbitMQ stream replayed from an offset, beside a queue",
+    "the stream still holds what a consumer acknowledged",
+);
 
 /// What each reader got.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,9 +130,9 @@ fn span(v: &[String]) -> String {
     }
 }
 
-/// The scenario.
-pub async fn run(url: &str) -> anyhow::Result<Report> {
-    let r = replay(url).await?;
+/// The scenario, on the lab's shared broker.
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let r = replay(lab.broker().await?.url()).await?;
     let mut t = Table::new(
         "Ten events, read by several consumers",
         &["reader", "what it got"],

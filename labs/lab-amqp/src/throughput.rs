@@ -15,7 +15,16 @@ use labkit::report::{BarChart, Report, Table};
 use lapin::options::{BasicPublishOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 
+use crate::Lab;
 use crate::support::{self, table, text};
+use labkit::cli::Scenario;
+
+/// The benchmark, run only as `cargo run -p lab-amqp -- throughput`.
+pub const SCENARIO: Scenario = Scenario::benchmark(
+    "throughput",
+    "persistent vs transient, confirms vs none, classic vs quorum",
+    "the ratios between the rows",
+);
 
 /// One variant of the benchmark.
 #[derive(Debug, Clone, Copy)]
@@ -117,7 +126,8 @@ pub async fn rate(url: &str, v: Variant, n: u32) -> anyhow::Result<f64> {
 
 /// The scenario: three rounds, the variants interleaved in each (so a
 /// busy moment on the machine hurts all of them alike); the median is kept.
-pub async fn run(url: &str) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let url = lab.broker().await?.url();
     let n = 10_000;
     let mut rounds = Rounds::new();
     for _round in 0..3 {

@@ -13,6 +13,16 @@ use labkit::wire::{Decoder, Direction, Proxy};
 use lapin::tcp::OwnedTLSConfig;
 use lapin::{Connection, ConnectionProperties};
 
+use crate::Lab;
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-amqp -- tls` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "tls",
+    "one login over amqp:// and over amqps://, seen by a proxy (private broker)",
+    "with PLAIN over amqp:// the password crosses the wire as it is",
+);
+
 // ANCHOR: options
 /// A throwaway CA and a certificate for `localhost`, made now (so none can
 /// expire in the repository), in files removed when it drops.
@@ -125,9 +135,9 @@ pub fn table(plain: &Seen, tls: &Seen) -> Table {
 }
 
 /// The scenario: its own private broker with a TLS listener.
-pub async fn run() -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let certs = make_certs()?;
-    let broker = labkit::broker::private(labkit::broker::Kind::RabbitMq, options(&certs)).await?;
+    let broker = lab.private_broker(options(&certs)).await?;
     let (plain, tls) = compare(&broker, certs.ca_pem()).await?;
     let mut report = Report::new(crate::LAB, "tls");
     report.table(table(&plain, &tls));

@@ -16,6 +16,9 @@ use crate::l4::L4Balancer;
 use crate::proto::v1::payment_service_client::PaymentServiceClient;
 use crate::server::{self, Options, RunningServer};
 use crate::wire::sample_charge;
+use labkit::cli::Scenario;
+
+use crate::Lab;
 
 /// Calls that reached each backend, and TCP connections the balancer made.
 #[derive(Debug, Clone)]
@@ -82,8 +85,15 @@ pub async fn client_side(calls: usize) -> anyhow::Result<Spread> {
 }
 // ANCHOR_END: trap
 
+/// The scenario, as `cargo run -p lab-grpc -- balance` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "balance",
+    "two backends: an L4 balancer against client-side balancing",
+    "how many calls each backend got",
+);
+
 /// The `balance` scenario.
-pub async fn run() -> anyhow::Result<Report> {
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let l4 = through_l4(100).await?;
     let spread = client_side(100).await?;
     let mut table = Table::new(

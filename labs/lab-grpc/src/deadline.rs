@@ -24,6 +24,9 @@ use crate::calls;
 use crate::client;
 use crate::server::{self, Options};
 use crate::wire::sample_charge;
+use labkit::cli::Scenario;
+
+use crate::Lab;
 
 /// What one call past its deadline showed, on both ends and on the wire.
 #[derive(Debug, Clone)]
@@ -90,8 +93,15 @@ pub async fn call_past_deadline(
 }
 // ANCHOR_END: deadline
 
+/// The scenario, as `cargo run -p lab-grpc -- deadline` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "deadline",
+    "a call past its deadline: DEADLINE_EXCEEDED, and the server cancels its work",
+    "the deadline travels as a header, and the server's handler never completes",
+);
+
 /// The `deadline` scenario.
-pub async fn run() -> anyhow::Result<Report> {
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let deadline = Duration::from_millis(100);
     let work = Duration::from_secs(2);
     let ours = call_past_deadline(deadline, work, true).await?;

@@ -20,6 +20,9 @@ use labkit::report::{Report, Table};
 use crate::client;
 use crate::proto::{v1, v2};
 use crate::server::{self, Options};
+use labkit::cli::Scenario;
+
+use crate::Lab;
 
 /// What each pairing of versions showed.
 #[derive(Debug, Clone)]
@@ -108,8 +111,15 @@ pub async fn measure() -> anyhow::Result<Evolution> {
 }
 // ANCHOR_END: evolve
 
+/// The scenario, as `cargo run -p lab-grpc -- evolution` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "evolution",
+    "old and new clients and servers built from two versions of the .proto",
+    "added fields pass both ways; a changed field type breaks decoding",
+);
+
 /// The `evolution` scenario.
-pub async fn run() -> anyhow::Result<Report> {
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let e = measure().await?;
     let mut table = Table::new(
         "Old and new peers, built from payments.proto v1 and v2",

@@ -16,6 +16,9 @@ use crate::client;
 use crate::proto::v1::{ChatMessage, ImportRecord, WatchRequest};
 use crate::server::{self, Options};
 use crate::wire::sample_charge;
+use labkit::cli::Scenario;
+
+use crate::Lab;
 
 /// How many messages the streaming calls send.
 pub const N: usize = 5;
@@ -96,8 +99,15 @@ pub async fn measure() -> anyhow::Result<Vec<Kind>> {
 }
 // ANCHOR_END: four
 
+/// The scenario, as `cargo run -p lab-grpc -- kinds` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "kinds",
+    "unary, server, client and bidirectional streaming: messages counted on the wire",
+    "every kind is one HTTP/2 stream; only the message counts differ",
+);
+
 /// The `kinds` scenario.
-pub async fn run() -> anyhow::Result<Report> {
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let kinds = measure().await?;
     let mut table = Table::new(
         "Four kinds of call on one connection, gRPC messages counted in the DATA frames",

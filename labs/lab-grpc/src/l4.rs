@@ -21,35 +21,19 @@ pub struct L4Balancer {
 }
 
 impl L4Balancer {
-    // ANCHOR: l4
     /// Starts a balancer on a free port of 127.0.0.1 in front of `backends`.
     pub async fn start(backends: Vec<SocketAddr>) -> std::io::Result<L4Balancer> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
         let per_backend: Arc<Vec<AtomicUsize>> =
             Arc::new(backends.iter().map(|_| AtomicUsize::new(0)).collect());
-        let counts = per_backend.clone();
-        let task = tokio::spawn(async move {
-            let mut next = 0;
-            while let Ok((mut client, _)) = listener.accept().await {
-                let pick = next % backends.len();
-                next += 1;
-                counts[pick].fetch_add(1, Ordering::SeqCst);
-                let backend = backends[pick];
-                tokio::spawn(async move {
-                    if let Ok(mut server) = TcpStream::connect(backend).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
-                    }
-                });
-            }
-        });
+        let task = tokio::spawn(round_robin(listener, backends, per_backend.clone()));
         Ok(L4Balancer {
             addr,
             per_backend,
             task,
         })
     }
-    // ANCHOR_END: l4
 
     /// Where clients connect.
     pub fn addr(&self) -> SocketAddr {
@@ -64,6 +48,30 @@ impl L4Balancer {
             .collect()
     }
 }
+
+// ANCHOR: l4
+/// The balancer's whole job: each accepted connection goes to the next
+/// backend in turn (counted in `counts`), and its bytes are copied both ways
+/// without ever being read.
+async fn round_robin(
+    listener: TcpListener,
+    backends: Vec<SocketAddr>,
+    counts: Arc<Vec<AtomicUsize>>,
+) {
+    let mut next = 0;
+    while let Ok((mut client, _)) = listener.accept().await {
+        let pick = next % backends.len();
+        next += 1;
+        counts[pick].fetch_add(1, Ordering::SeqCst);
+        let backend = backends[pick];
+        tokio::spawn(async move {
+            if let Ok(mut server) = TcpStream::connect(backend).await {
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            }
+        });
+    }
+}
+// ANCHOR_END: l4
 
 impl Drop for L4Balancer {
     fn drop(&mut self) {

@@ -18,7 +18,12 @@
 //! | [`reflection`] | `reflection` | "Tooling: reflection" |
 //! | [`protobuf`] | `protobuf` | "Protobuf against JSON" |
 //!
-//! [`calls`] reads gRPC calls back out of HTTP/2 frames; [`l4`] is a tiny
+//! Each scenario is one file named as you type it, declaring its
+//! `SCENARIO` and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`
+//! (plus smaller functions the tests call); the binary, the tests and the
+//! book all use the same code. [`Lab`] hands the scenarios what they share
+//! (Chapter 1's server, a headless Chromium); [`calls`] reads gRPC calls back
+//! out of HTTP/2 frames; [`client`] connects to the service; [`l4`] is a tiny
 //! connection-level balancer.
 
 pub mod balance;
@@ -29,6 +34,7 @@ pub mod deadline;
 pub mod evolution;
 pub mod kinds;
 pub mod l4;
+mod lab;
 pub mod multiplex;
 pub mod proto;
 pub mod protobuf;
@@ -37,5 +43,23 @@ pub mod server;
 pub mod status;
 pub mod wire;
 
+pub use lab::Lab;
+
+use labkit::cli::Scenario;
+
 /// The lab's name, as reports and headings show it.
 pub const LAB: &str = "lab-grpc";
+
+/// Every scenario, in the order of the tour and the chapter.
+pub const SCENARIOS: &[Scenario] = &[
+    wire::SCENARIO,
+    kinds::SCENARIO,
+    multiplex::SCENARIO,
+    deadline::SCENARIO,
+    status::SCENARIO,
+    evolution::SCENARIO,
+    balance::SCENARIO,
+    browser::SCENARIO,
+    reflection::SCENARIO,
+    protobuf::SCENARIO,
+];

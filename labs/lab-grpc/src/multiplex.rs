@@ -21,6 +21,9 @@ use labkit::wire::{Direction, Proxy, http2};
 use crate::client;
 use crate::server::{self, Options};
 use crate::wire::sample_charge;
+use labkit::cli::Scenario;
+
+use crate::Lab;
 
 /// What one batch of concurrent calls showed.
 #[derive(Debug, Clone)]
@@ -110,8 +113,15 @@ pub async fn batch(
 }
 // ANCHOR_END: batch
 
+/// The scenario, as `cargo run -p lab-grpc -- multiplex` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "multiplex",
+    "100 concurrent calls on one connection, then a server limit of 10 streams",
+    "one TCP connection either way; past the limit calls wait instead of failing",
+);
+
 /// The `multiplex` scenario.
-pub async fn run() -> anyhow::Result<Report> {
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let hold = Duration::from_millis(200);
     let open = batch(100, hold, None, true).await?;
     let limited = batch(100, hold, Some(10), true).await?;

@@ -16,6 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::proto::v1::{ChargeRequest, Event};
 use crate::wire::sample_charge;
+use labkit::cli::Scenario;
+
+use crate::Lab;
 
 /// The JSON twin of `ChargeRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -159,8 +162,15 @@ pub fn bench() -> anyhow::Result<Vec<Timing>> {
     Ok(vec![one, many])
 }
 
+/// The scenario, as `cargo run -p lab-grpc -- protobuf` runs it.
+pub const SCENARIO: Scenario = Scenario::benchmark(
+    "protobuf",
+    "protobuf against JSON: sizes, encode and decode times",
+    "the size ratio is exact; the time ratios depend on your machine",
+);
+
 /// The `protobuf` scenario.
-pub fn run() -> anyhow::Result<Report> {
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let rows = bench()?;
     let mut table = Table::new(
         "Protobuf against JSON (serde_json) for the same messages; ratios are JSON ÷ protobuf",

@@ -24,6 +24,9 @@ use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 
 use crate::client;
 use crate::server::{self, Options};
+use labkit::cli::Scenario;
+
+use crate::Lab;
 
 /// Asks the reflection service one question and returns its one answer.
 async fn ask(channel: &Channel, request: MessageRequest) -> anyhow::Result<MessageResponse> {
@@ -193,8 +196,15 @@ pub async fn explore() -> anyhow::Result<Found> {
     })
 }
 
+/// The scenario, as `cargo run -p lab-grpc -- reflection` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "reflection",
+    "a generic client that learns the schema from the server and calls it",
+    "the call is made without any generated code",
+);
+
 /// The `reflection` scenario.
-pub async fn run() -> anyhow::Result<Report> {
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let found = explore().await?;
     let mut table = Table::new(
         "What a client with no generated code learned by reflection",

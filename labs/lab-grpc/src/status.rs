@@ -20,6 +20,9 @@ use crate::proto::v1::ChargeRequest;
 use crate::proto::v2;
 use crate::server::{self, Options, fixtures};
 use crate::wire::sample_charge;
+use labkit::cli::Scenario;
+
+use crate::Lab;
 
 /// One code, how it was produced, and what the client decoded.
 #[derive(Debug, Clone)]
@@ -175,8 +178,15 @@ pub async fn all_codes() -> anyhow::Result<Vec<Outcome>> {
     Ok(out)
 }
 
+/// The scenario, as `cargo run -p lab-grpc -- status` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "status",
+    "all 17 status codes, each from a situation, with rich error details",
+    "which codes the handler chose and which came from gRPC itself",
+);
+
 /// The `status` scenario.
-pub async fn run() -> anyhow::Result<Report> {
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let outcomes = all_codes().await?;
     let mut table = Table::new(
         "Every gRPC status code, each from a situation that produces it",

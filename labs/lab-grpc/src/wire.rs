@@ -18,6 +18,10 @@ use crate::calls::{self, Call};
 use crate::client;
 use crate::proto::v1::ChargeRequest;
 use crate::server::{self, Options};
+use lab_rest::baseline::Target;
+use labkit::cli::Scenario;
+
+use crate::Lab;
 
 /// The charge both protocols carry.
 pub fn sample_charge(n: u32) -> ChargeRequest {
@@ -79,9 +83,10 @@ pub async fn grpc_calls() -> anyhow::Result<GrpcCalls> {
 // ANCHOR_END: measure
 
 /// The same charge twice as `POST /charges` with JSON over HTTP/1.1 to
-/// Chapter 1's server: bytes of each exchange (request and response).
-pub async fn rest_calls() -> anyhow::Result<Vec<usize>> {
-    let server = lab_rest::baseline::start().await?;
+/// Chapter 1's server (`baseline`, from [`Lab::baseline`]): bytes of each
+/// exchange (request and response).
+pub async fn rest_calls(baseline: &Target) -> anyhow::Result<Vec<usize>> {
+    let server = baseline;
     let proxy = Proxy::start(server.addr()).await?;
     let mut conn = lab_rest::baseline::Http1Conn::open(proxy.addr()).await?;
     for n in 1..=2 {
@@ -154,10 +159,17 @@ fn describe(f: &Frame) -> String {
     }
 }
 
+/// The scenario, as `cargo run -p lab-grpc -- wire` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "wire",
+    "one unary call frame by frame, and its bytes against JSON over HTTP/1.1",
+    "the status arrives in a second HEADERS frame (the trailers), and call 2 is smaller than call 1",
+);
+
 /// The `wire` scenario.
-pub async fn run() -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let grpc = grpc_calls().await?;
-    let rest = rest_calls().await?;
+    let rest = rest_calls(lab.baseline().await?).await?;
     let mut report = Report::new(crate::LAB, "wire");
 
     let mut frames = Table::new(

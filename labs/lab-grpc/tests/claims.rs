@@ -57,7 +57,10 @@ async fn a_unary_call_is_headers_data_and_trailers_carrying_grpc_status() {
 #[tokio::test]
 async fn a_repeated_grpc_call_weighs_less_than_the_first_and_than_rest_json() {
     let grpc = wire::grpc_calls().await.unwrap();
-    let rest = wire::rest_calls().await.unwrap();
+    let lab = lab_grpc::Lab::new();
+    let rest = wire::rest_calls(lab.baseline().await.unwrap())
+        .await
+        .unwrap();
     let (first, second) = (grpc.calls[0].wire_bytes(), grpc.calls[1].wire_bytes());
     assert!(
         second < first,
@@ -243,7 +246,10 @@ async fn client_side_balancing_spreads_calls_over_both_backends() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_in_chromium_makes_unary_and_server_streaming_calls_but_no_client_stream() {
-    let page = browser::from_the_page().await.unwrap();
+    let lab = lab_grpc::Lab::new();
+    let page = browser::from_the_page(lab.browser().await.unwrap())
+        .await
+        .unwrap();
     assert_eq!((page.unary.http, page.unary.messages), (200, 1));
     assert!(
         page.unary.trailers.contains("grpc-status:0"),

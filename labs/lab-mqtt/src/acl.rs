@@ -19,7 +19,16 @@ use rumqttc::v5::mqttbytes::QoS as QoS5;
 use rumqttc::v5::mqttbytes::v5::{Packet as Packet5, PubAckReason};
 
 use crate::client::{self, Subscriber};
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::{Need, Scenario};
+
+/// The scenario, as `cargo run -p lab-mqtt -- acl` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "acl",
+    "a publish the broker's ACL forbids, over MQTT 3.1.1 and MQTT 5 (private Mosquitto)",
+    "MQTT 3.1.1 acknowledges it as if nothing happened; MQTT 5 says why it was refused",
+)
+.needs(&[Need::Mosquitto]);
 
 /// The password both users get in this throwaway broker.
 const PASSWORD: &str = "lab-secret";
@@ -38,7 +47,7 @@ pub struct Denied {
 }
 
 /// A private Mosquitto with two users and an ACL, files under `dir`.
-pub async fn broker_with_acl(dir: &Path) -> anyhow::Result<Target> {
+pub async fn broker_with_acl(lab: &Lab, dir: &Path) -> anyhow::Result<Broker> {
     let passwd = dir.join("passwd");
     for (i, user) in ["sensor-7", "dashboard"].iter().enumerate() {
         let mut cmd = Command::new("mosquitto_passwd");
@@ -62,7 +71,7 @@ pub async fn broker_with_acl(dir: &Path) -> anyhow::Result<Target> {
         "user sensor-7\ntopic write greenhouse/7/#\n\nuser dashboard\ntopic read greenhouse/#\n",
     )
     .context("cannot write the ACL file")?;
-    Target::private(
+    lab.private_broker(
         Options::new()
             .config_line("allow_anonymous false")
             .config_line(format!("password_file {}", passwd.display()))
@@ -71,8 +80,8 @@ pub async fn broker_with_acl(dir: &Path) -> anyhow::Result<Target> {
     .await
 }
 
-async fn v5_forbidden_publish(target: &Target) -> anyhow::Result<String> {
-    let addr = target.addr();
+async fn v5_forbidden_publish(broker: &Broker) -> anyhow::Result<String> {
+    let addr = broker.addr();
     let mut o = v5::MqttOptions::new("sensor-7-v5", addr.ip().to_string(), addr.port());
     o.set_credentials("sensor-7", PASSWORD);
     let (c, mut events) = v5::AsyncClient::new(o, 10);
@@ -98,11 +107,11 @@ async fn v5_forbidden_publish(target: &Target) -> anyhow::Result<String> {
 // ANCHOR: denied
 /// The sensor publishes where it may not, as MQTT 3.1.1 and as MQTT 5,
 /// and once tries a wrong password.
-pub async fn denied() -> anyhow::Result<Denied> {
+pub async fn denied(lab: &Lab) -> anyhow::Result<Denied> {
     let dir = tempfile::tempdir().context("cannot make a temporary directory")?;
-    let target = broker_with_acl(dir.path()).await?;
+    let broker = broker_with_acl(lab, dir.path()).await?;
     let login = |id: &str, user: &str, password: &str| {
-        let mut o = client::options(id, target.addr());
+        let mut o = client::options(id, broker.addr());
         o.set_credentials(user, password);
         o
     };
@@ -121,7 +130,7 @@ pub async fn denied() -> anyhow::Result<Denied> {
     )
     .await
     .is_ok();
-    let v5_reason = v5_forbidden_publish(&target).await?;
+    let v5_reason = v5_forbidden_publish(&broker).await?;
     client::publish_and_wait(
         &sensor,
         &mut events,
@@ -159,8 +168,8 @@ pub async fn denied() -> anyhow::Result<Denied> {
 // ANCHOR_END: denied
 
 /// The `acl` scenario (starts its own private Mosquitto).
-pub async fn run() -> anyhow::Result<Report> {
-    let d = denied().await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let d = denied(lab).await?;
     let mut table = Table::new(
         "sensor-7 may write only under greenhouse/7/; it publishes to greenhouse/8/readings at QoS 1",
         &["", "what the sensor was told"],

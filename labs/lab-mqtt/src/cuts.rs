@@ -21,7 +21,16 @@ use labkit::wire::{Decoder, Direction, Proxy};
 use rumqttc::{Event, Incoming};
 
 use crate::client::{self, Subscriber};
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::{Need, Scenario};
+
+/// The scenario, as `cargo run -p lab-mqtt -- cuts` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "cuts",
+    "the publisher's connection cut at every byte of a QoS exchange",
+    "lost at QoS 0, duplicated at QoS 1, exactly once at QoS 2 only with a kept session",
+)
+.needs(&[Need::Mosquitto]);
 
 /// The topic of the sweep.
 pub const TOPIC: &str = "lab/cuts";
@@ -45,8 +54,8 @@ pub struct Outcomes {
 
 /// How many bytes one publish at `qos` moves each way, measured once with
 /// no fault so the sweep knows where the exchange ends.
-async fn exchange_bytes(target: &Target, qos: u8) -> anyhow::Result<(u64, u64)> {
-    let proxy = Proxy::start(target.addr()).await?;
+async fn exchange_bytes(broker: &Broker, qos: u8) -> anyhow::Result<(u64, u64)> {
+    let proxy = Proxy::start(broker.addr()).await?;
     let (client, mut events, _) =
         client::connect(client::options("cut-measure", proxy.addr())).await?;
     let before = (
@@ -74,7 +83,7 @@ fn payload(trial: usize) -> Vec<u8> {
 /// Returns when the fence was acknowledged. The publisher's client id is
 /// `cut-publisher-{id}`.
 pub async fn trial(
-    target: &Target,
+    broker: &Broker,
     qos: u8,
     clean_session: bool,
     dir: Direction,
@@ -82,7 +91,7 @@ pub async fn trial(
     id: usize,
     payload: Vec<u8>,
 ) -> anyhow::Result<Resent> {
-    let proxy = Proxy::start(target.addr()).await?;
+    let proxy = Proxy::start(broker.addr()).await?;
     let mut options = client::options(&format!("cut-publisher-{id}"), proxy.addr());
     options.set_clean_session(clean_session);
     let (client, mut events, _) = client::connect(options).await?;
@@ -113,7 +122,7 @@ pub async fn trial(
     }
     client::publish_and_wait(&client, &mut events, TOPIC, 1, false, b"fence".to_vec()).await?;
     let _ = client.disconnect().await;
-    client::forget(target.addr(), &format!("cut-publisher-{id}")).await?;
+    client::forget(broker.addr(), &format!("cut-publisher-{id}")).await?;
     Ok(resent(&proxy))
 }
 // ANCHOR_END: trial
@@ -146,10 +155,10 @@ fn resent(proxy: &Proxy) -> Resent {
 
 /// Cuts one QoS exchange at every byte offset, both directions, and counts
 /// the copies a subscriber received each time.
-pub async fn sweep(target: &Target, qos: u8, clean_session: bool) -> anyhow::Result<Outcomes> {
-    let bytes = exchange_bytes(target, qos).await?;
+pub async fn sweep(broker: &Broker, qos: u8, clean_session: bool) -> anyhow::Result<Outcomes> {
+    let bytes = exchange_bytes(broker, qos).await?;
     let mut sub = Subscriber::start(
-        client::options(&format!("cut-watcher-{qos}-{clean_session}"), target.addr()),
+        client::options(&format!("cut-watcher-{qos}-{clean_session}"), broker.addr()),
         TOPIC,
         2,
     )
@@ -166,7 +175,7 @@ pub async fn sweep(target: &Target, qos: u8, clean_session: bool) -> anyhow::Res
         (Direction::ToClient, bytes.1),
     ] {
         for n in 0..len {
-            let r = trial(target, qos, clean_session, dir, n, id, payload(id)).await?;
+            let r = trial(broker, qos, clean_session, dir, n, id, payload(id)).await?;
             out.resent.publishes += r.publishes;
             out.resent.with_dup += r.with_dup;
             let mut copies: HashMap<Vec<u8>, usize> = HashMap::new();
@@ -187,17 +196,18 @@ pub async fn sweep(target: &Target, qos: u8, clean_session: bool) -> anyhow::Res
 }
 
 /// The four sweeps the chapter shows.
-pub async fn all(target: &Target) -> anyhow::Result<Vec<Outcomes>> {
+pub async fn all(broker: &Broker) -> anyhow::Result<Vec<Outcomes>> {
     let mut all = Vec::new();
     for (qos, clean) in [(0, false), (1, false), (2, false), (2, true)] {
-        all.push(sweep(target, qos, clean).await?);
+        all.push(sweep(broker, qos, clean).await?);
     }
     Ok(all)
 }
 
 /// The `cuts` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
-    let all = all(target).await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = lab.broker().await?;
+    let all = all(broker).await?;
     let mut table = Table::new(
         "One message, the publisher's connection cut at every byte of its exchange",
         &[

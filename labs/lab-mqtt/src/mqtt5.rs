@@ -27,7 +27,16 @@ use rumqttc::v5::{AsyncClient, Event, EventLoop, MqttOptions};
 use tokio::sync::mpsc;
 
 use crate::client::PATIENCE;
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::{Need, Scenario};
+
+/// The scenario, as `cargo run -p lab-mqtt -- mqtt5` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "mqtt5",
+    "MQTT 5: shared subscriptions, message expiry, request/response, topic aliases",
+    "each job to one member; the expired message never arrives; the alias saves the topic's bytes",
+)
+.needs(&[Need::Mosquitto]);
 
 fn options(id: &str, addr: SocketAddr) -> MqttOptions {
     let mut o = MqttOptions::new(id, addr.ip().to_string(), addr.port());
@@ -142,7 +151,7 @@ async fn publish(
 /// published. Returns how many jobs each member got, after checking that
 /// every job went to exactly one member.
 pub async fn shared(
-    target: &Target,
+    broker: &Broker,
     members: usize,
     messages: usize,
 ) -> anyhow::Result<Vec<usize>> {
@@ -151,13 +160,13 @@ pub async fn shared(
         let control = format!("control/worker-{m}");
         subs.push(
             Sub5::start(
-                options(&format!("worker-{m}"), target.addr()),
+                options(&format!("worker-{m}"), broker.addr()),
                 &["$share/workers/jobs/#", &control],
             )
             .await?,
         );
     }
-    let (c, mut events) = connect(options("job-source", target.addr())).await?;
+    let (c, mut events) = connect(options("job-source", broker.addr())).await?;
     for j in 0..messages {
         publish(
             &c,
@@ -201,13 +210,13 @@ pub async fn shared(
 /// A subscriber with a kept session is away while two messages are queued
 /// for it, one with a 1-second expiry; it returns 3 seconds later. Returns
 /// the payloads it received.
-pub async fn expiry(target: &Target) -> anyhow::Result<Vec<String>> {
-    let mut o = options("expiring-dashboard", target.addr());
+pub async fn expiry(broker: &Broker) -> anyhow::Result<Vec<String>> {
+    let mut o = options("expiring-dashboard", broker.addr());
     o.set_clean_start(false);
     o.set_session_expiry_interval(Some(300));
     Sub5::start(o.clone(), &["lab/expiry"]).await?.stop().await;
 
-    let (c, mut events) = connect(options("expiring-source", target.addr())).await?;
+    let (c, mut events) = connect(options("expiring-source", broker.addr())).await?;
     let short = PublishProperties {
         message_expiry_interval: Some(1),
         ..Default::default()
@@ -243,7 +252,7 @@ pub async fn expiry(target: &Target) -> anyhow::Result<Vec<String>> {
     // Leave no session behind on a broker that outlives the lab.
     let _ = back.client.disconnect().await;
     back.task.abort();
-    let mut forget = options("expiring-dashboard", target.addr());
+    let mut forget = options("expiring-dashboard", broker.addr());
     forget.set_session_expiry_interval(Some(0));
     connect(forget).await?.0.disconnect().await?;
     Ok(got
@@ -265,18 +274,18 @@ pub struct Answered {
 // ANCHOR: request
 /// A responder serves `valves/+/commands`; a requester asks valve 3 to
 /// open, naming its reply topic and a correlation id, and waits.
-pub async fn request_response(target: &Target) -> anyhow::Result<Answered> {
+pub async fn request_response(broker: &Broker) -> anyhow::Result<Answered> {
     let mut responder = Sub5::start(
-        options("valve-controller", target.addr()),
+        options("valve-controller", broker.addr()),
         &["valves/+/commands"],
     )
     .await?;
     let mut requester = Sub5::start(
-        options("operator-1", target.addr()),
+        options("operator-1", broker.addr()),
         &["replies/operator-1"],
     )
     .await?;
-    let (rc, mut revents) = connect(options("operator-1-out", target.addr())).await?;
+    let (rc, mut revents) = connect(options("operator-1-out", broker.addr())).await?;
     let request = PublishProperties {
         response_topic: Some("replies/operator-1".into()),
         correlation_data: Some(Bytes::from_static(b"req-42")),
@@ -296,7 +305,7 @@ pub async fn request_response(target: &Target) -> anyhow::Result<Answered> {
         .response_topic
         .clone()
         .context("the request had no response topic")?;
-    let (sc, mut sevents) = connect(options("valve-controller-out", target.addr())).await?;
+    let (sc, mut sevents) = connect(options("valve-controller-out", broker.addr())).await?;
     let answer = PublishProperties {
         correlation_data: props.correlation_data.clone(),
         ..Default::default()
@@ -328,8 +337,8 @@ pub async fn request_response(target: &Target) -> anyhow::Result<Answered> {
 /// `greenhouse/+/temperature` and 9 for `greenhouse/7/#`; one reading that
 /// both match is published. Returns, for each copy delivered, the
 /// subscription identifiers it carried.
-pub async fn subscription_ids(target: &Target) -> anyhow::Result<Vec<Vec<usize>>> {
-    let (sub, mut events) = connect(options("sub-ids", target.addr())).await?;
+pub async fn subscription_ids(broker: &Broker) -> anyhow::Result<Vec<Vec<usize>>> {
+    let (sub, mut events) = connect(options("sub-ids", broker.addr())).await?;
     for (filter, id) in [("greenhouse/+/temperature", 7), ("greenhouse/7/#", 9)] {
         let props = rumqttc::v5::mqttbytes::v5::SubscribeProperties {
             id: Some(id),
@@ -342,7 +351,7 @@ pub async fn subscription_ids(target: &Target) -> anyhow::Result<Vec<Vec<usize>>
         })
         .await?;
     }
-    let (c, mut pevents) = connect(options("sub-ids-source", target.addr())).await?;
+    let (c, mut pevents) = connect(options("sub-ids-source", broker.addr())).await?;
     publish(
         &c,
         &mut pevents,
@@ -425,15 +434,15 @@ pub async fn valve_controller(addr: SocketAddr) -> anyhow::Result<tokio::task::J
 
 /// Bytes of the PUBLISH packets for `count` readings, without and with a
 /// topic alias, as labkit's decoder read them.
-pub async fn topic_alias(target: &Target, count: usize) -> anyhow::Result<(usize, usize)> {
+pub async fn topic_alias(broker: &Broker, count: usize) -> anyhow::Result<(usize, usize)> {
     let reading = serde_json::to_vec(&domain::Reading::sample(7))?;
     let mut sizes = Vec::new();
     for alias in [false, true] {
-        let proxy = Proxy::start(target.addr()).await?;
+        let proxy = Proxy::start(broker.addr()).await?;
         let (c, mut events) = connect(options("alias-sensor", proxy.addr())).await?;
         for i in 0..count {
             let mut props = PublishProperties::default();
-            let mut topic = crate::anatomy::TOPIC;
+            let mut topic = crate::bytes::TOPIC;
             if alias {
                 props.topic_alias = Some(1);
                 if i > 0 {
@@ -463,12 +472,13 @@ pub async fn topic_alias(target: &Target, count: usize) -> anyhow::Result<(usize
 }
 
 /// The `mqtt5` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
-    let counts = shared(target, 3, 30).await?;
-    let expired = expiry(target).await?;
-    let answered = request_response(target).await?;
-    let (plain, aliased) = topic_alias(target, 10).await?;
-    let ids = subscription_ids(target).await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = lab.broker().await?;
+    let counts = shared(broker, 3, 30).await?;
+    let expired = expiry(broker).await?;
+    let answered = request_response(broker).await?;
+    let (plain, aliased) = topic_alias(broker, 10).await?;
+    let ids = subscription_ids(broker).await?;
     let mut table = Table::new(
         "MQTT 5 features, against the broker",
         &["feature", "what happened"],

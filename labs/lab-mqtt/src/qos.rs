@@ -11,7 +11,15 @@ use labkit::wire::mqtt::{Kind, Packets};
 use labkit::wire::{Decoder, Direction, Proxy};
 
 use crate::client::{self, Subscriber};
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-mqtt -- qos` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "qos",
+    "the packets each QoS level costs, on the publisher's hop and the subscriber's",
+    "the subscriber's hop runs at the lower of the two levels",
+);
 
 /// What one publish cost on each hop.
 #[derive(Debug, Clone)]
@@ -60,9 +68,9 @@ fn delivery_packets(proxy: &Proxy) -> Vec<&'static str> {
 // ANCHOR: hops
 /// Publishes one message at `publish_qos` to a subscriber that asked for
 /// `subscribe_qos`, and counts the packets on both hops.
-pub async fn hops(target: &Target, publish_qos: u8, subscribe_qos: u8) -> anyhow::Result<Hops> {
+pub async fn hops(broker: &Broker, publish_qos: u8, subscribe_qos: u8) -> anyhow::Result<Hops> {
     let topic = format!("lab/qos/{publish_qos}{subscribe_qos}");
-    let sub_proxy = Proxy::start(target.addr()).await?;
+    let sub_proxy = Proxy::start(broker.addr()).await?;
     let mut sub = Subscriber::start(
         client::options(
             &format!("qos-sub-{publish_qos}{subscribe_qos}"),
@@ -72,7 +80,7 @@ pub async fn hops(target: &Target, publish_qos: u8, subscribe_qos: u8) -> anyhow
         subscribe_qos,
     )
     .await?;
-    let pub_proxy = Proxy::start(target.addr()).await?;
+    let pub_proxy = Proxy::start(broker.addr()).await?;
     let (client, mut events, _) = client::connect(client::options(
         &format!("qos-pub-{publish_qos}{subscribe_qos}"),
         pub_proxy.addr(),
@@ -114,19 +122,20 @@ pub async fn hops(target: &Target, publish_qos: u8, subscribe_qos: u8) -> anyhow
 // ANCHOR_END: hops
 
 /// Every combination of publisher and subscriber QoS.
-pub async fn matrix(target: &Target) -> anyhow::Result<Vec<Hops>> {
+pub async fn matrix(broker: &Broker) -> anyhow::Result<Vec<Hops>> {
     let mut all = Vec::new();
     for p in 0..=2 {
         for s in 0..=2 {
-            all.push(hops(target, p, s).await?);
+            all.push(hops(broker, p, s).await?);
         }
     }
     Ok(all)
 }
 
 /// The `qos` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
-    let all = matrix(target).await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = lab.broker().await?;
+    let all = matrix(broker).await?;
     let mut table = Table::new(
         "One message, publisher → broker → subscriber (packets counted by the proxies)",
         &[

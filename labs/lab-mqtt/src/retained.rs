@@ -9,7 +9,15 @@
 use labkit::report::{Report, Table};
 
 use crate::client::{self, Subscriber};
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-mqtt -- retained` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "retained",
+    "a new subscriber receives the last retained value at once",
+    "one value per topic, not a history; an empty retained message clears it",
+);
 
 /// The topic the sensor keeps its last temperature on.
 pub const TOPIC: &str = "greenhouse/7/temperature";
@@ -24,10 +32,10 @@ pub struct LastValue {
     pub after_clear: Vec<(String, bool)>,
 }
 
-async fn newcomer(target: &Target, name: &str) -> anyhow::Result<Vec<(String, bool)>> {
-    let mut sub = Subscriber::start(client::options(name, target.addr()), TOPIC, 1).await?;
+async fn newcomer(broker: &Broker, name: &str) -> anyhow::Result<Vec<(String, bool)>> {
+    let mut sub = Subscriber::start(client::options(name, broker.addr()), TOPIC, 1).await?;
     let (fence, mut events, _) =
-        client::connect(client::options(&format!("{name}-fence"), target.addr())).await?;
+        client::connect(client::options(&format!("{name}-fence"), broker.addr())).await?;
     client::publish_and_wait(&fence, &mut events, TOPIC, 1, false, b"fence".to_vec()).await?;
     let seen = sub.until(b"fence").await?;
     sub.disconnect().await;
@@ -40,16 +48,16 @@ async fn newcomer(target: &Target, name: &str) -> anyhow::Result<Vec<(String, bo
 // ANCHOR: last_value
 /// Publishes three retained readings, lets a new subscriber in, then clears
 /// the retained value and lets another in.
-pub async fn last_value(target: &Target) -> anyhow::Result<LastValue> {
+pub async fn last_value(broker: &Broker) -> anyhow::Result<LastValue> {
     let (sensor, mut events, _) =
-        client::connect(client::options("retain-sensor", target.addr())).await?;
+        client::connect(client::options("retain-sensor", broker.addr())).await?;
     for reading in ["18.0", "18.5", "19.0"] {
         client::publish_and_wait(&sensor, &mut events, TOPIC, 1, true, reading.into()).await?;
     }
-    let after_three = newcomer(target, "retain-dashboard-1").await?;
+    let after_three = newcomer(broker, "retain-dashboard-1").await?;
     // An empty retained payload deletes the topic's retained message.
     client::publish_and_wait(&sensor, &mut events, TOPIC, 1, true, Vec::new()).await?;
-    let after_clear = newcomer(target, "retain-dashboard-2").await?;
+    let after_clear = newcomer(broker, "retain-dashboard-2").await?;
     Ok(LastValue {
         after_three,
         after_clear,
@@ -58,8 +66,9 @@ pub async fn last_value(target: &Target) -> anyhow::Result<LastValue> {
 // ANCHOR_END: last_value
 
 /// The `retained` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
-    let v = last_value(target).await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = lab.broker().await?;
+    let v = last_value(broker).await?;
     let show = |s: &[(String, bool)]| {
         if s.is_empty() {
             "nothing".to_string()

@@ -23,7 +23,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::client::{self, Subscriber};
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-mqtt -- scale` runs it.
+pub const SCENARIO: Scenario = Scenario::benchmark(
+    "scale",
+    "1,000 clients against a raw-TCP floor",
+    "ratios against the floor measured in the same run, not absolute times",
+);
 
 /// What one run measured.
 #[derive(Debug, Clone)]
@@ -124,7 +132,7 @@ async fn tcp_floor(clients: usize) -> anyhow::Result<(Duration, Burst)> {
 }
 
 /// Runs the benchmark with `clients` MQTT clients.
-pub async fn measure(target: &Target, clients: usize) -> anyhow::Result<Scale> {
+pub async fn measure(broker: &Broker, clients: usize) -> anyhow::Result<Scale> {
     let (tcp_connect, tcp_round_trips) = tcp_floor(clients).await?;
 
     let mut progress = Progress::new("connecting MQTT clients", clients as u64);
@@ -135,7 +143,7 @@ pub async fn measure(target: &Target, clients: usize) -> anyhow::Result<Scale> {
         let connected = try_join_all(batch.iter().map(|i| async move {
             let topic = format!("scale/{i}");
             Subscriber::start(
-                client::options(&format!("device-{i}"), target.addr()),
+                client::options(&format!("device-{i}"), broker.addr()),
                 &topic,
                 0,
             )
@@ -166,7 +174,7 @@ pub async fn measure(target: &Target, clients: usize) -> anyhow::Result<Scale> {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mqtt_qos1 = mqtt_burst(&mut subs, 1).await?;
 
-    let (fan, mut events, _) = client::connect(client::options("fan-out", target.addr())).await?;
+    let (fan, mut events, _) = client::connect(client::options("fan-out", broker.addr())).await?;
     let started = Instant::now();
     client::publish_and_wait(&fan, &mut events, "scale/all", 0, false, vec![7u8; 32]).await?;
     try_join_all(subs.iter_mut().map(|s| async move {
@@ -191,13 +199,14 @@ pub async fn measure(target: &Target, clients: usize) -> anyhow::Result<Scale> {
 }
 
 /// The `scale` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
-    let s = measure(target, 1_000).await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = lab.broker().await?;
+    let s = measure(broker, 1_000).await?;
     let mut table = Table::new(
         format!(
             "{} clients on one broker ({}), raw TCP in the same run",
             s.clients,
-            target.describe.split(" (").next().unwrap_or("")
+            broker.describe().split(" (").next().unwrap_or("")
         ),
         &["step", "raw TCP", "MQTT", "MQTT / TCP", "MQTT / (2 x TCP)"],
     );

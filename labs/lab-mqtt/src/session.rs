@@ -11,7 +11,15 @@ use anyhow::Context;
 use labkit::report::{Report, Table};
 
 use crate::client::{self, Subscriber};
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-mqtt -- session` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "session",
+    "QoS 1 messages queued for an absent subscriber, across a restart and a crash",
+    "a clean session gets nothing; a crash loses what the broker had not saved",
+);
 
 /// The dashboard's subscription.
 pub const FILTER: &str = "greenhouse/+/alerts";
@@ -30,7 +38,7 @@ pub enum Meanwhile {
 /// Subscribes, leaves, has five alerts published, comes back; returns how
 /// many of the five the dashboard received on its return.
 pub async fn away(
-    target: &mut Target,
+    broker: &Broker,
     clean_session: bool,
     meanwhile: Meanwhile,
 ) -> anyhow::Result<usize> {
@@ -40,13 +48,13 @@ pub async fn away(
         o.set_clean_session(clean_session);
         o
     };
-    Subscriber::start(options(target.addr()), FILTER, 1)
+    Subscriber::start(options(broker.addr()), FILTER, 1)
         .await?
         .disconnect()
         .await;
 
     let (sensor, mut events, _) =
-        client::connect(client::options("alerting-sensor", target.addr())).await?;
+        client::connect(client::options("alerting-sensor", broker.addr())).await?;
     for i in 0..5 {
         let alert = format!("alert {i}");
         client::publish_and_wait(
@@ -62,18 +70,14 @@ pub async fn away(
     let _ = sensor.disconnect().await;
     match meanwhile {
         Meanwhile::Nothing => {}
-        Meanwhile::CleanRestart => target.broker_mut()?.restart().await?,
-        Meanwhile::Crash => {
-            let broker = target.broker_mut()?;
-            broker.kill().await?;
-            broker.start().await?;
-        }
+        Meanwhile::CleanRestart => broker.restart().await?,
+        Meanwhile::Crash => broker.crash_and_start().await?,
     }
 
     // Back again; subscribe again (harmless on a kept session) and fence.
-    let mut dashboard = Subscriber::start(options(target.addr()), FILTER, 1).await?;
+    let mut dashboard = Subscriber::start(options(broker.addr()), FILTER, 1).await?;
     let (fence, mut events, _) =
-        client::connect(client::options("alert-fence", target.addr())).await?;
+        client::connect(client::options("alert-fence", broker.addr())).await?;
     client::publish_and_wait(
         &fence,
         &mut events,
@@ -88,7 +92,7 @@ pub async fn away(
         .await
         .context("waiting for the fence")?;
     dashboard.disconnect().await;
-    client::forget(target.addr(), &id).await?;
+    client::forget(broker.addr(), &id).await?;
     Ok(seen
         .iter()
         .filter(|p| p.payload.starts_with(b"alert "))
@@ -97,7 +101,8 @@ pub async fn away(
 // ANCHOR_END: away
 
 /// The `session` scenario.
-pub async fn run(target: &mut Target) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = lab.broker().await?;
     let mut table = Table::new(
         "Five QoS 1 alerts published while the dashboard was away",
         &[
@@ -112,26 +117,27 @@ pub async fn run(target: &mut Target) -> anyhow::Result<Report> {
         rows.push((
             clean,
             Meanwhile::Nothing,
-            away(target, clean, Meanwhile::Nothing).await?,
+            away(broker, clean, Meanwhile::Nothing).await?,
         ));
     }
     // Restarts need a broker the lab may stop: this one if it is private,
     // else a private Mosquitto of its own.
-    let mut own = None;
-    if !target.is_restartable() {
-        match Target::private(labkit::broker::Options::new()).await {
-            Ok(t) => own = Some(t),
+    let own;
+    let restartable = if broker.is_restartable() {
+        Some(broker)
+    } else {
+        match lab.private_broker(labkit::broker::Options::new()).await {
+            Ok(b) => {
+                own = b;
+                Some(&own)
+            }
             Err(e) => {
                 table.note(format!(
                     "restarts skipped: no private Mosquitto to restart ({e:#})"
                 ));
+                None
             }
         }
-    }
-    let restartable = match own.as_mut() {
-        Some(t) => Some(t),
-        None if target.is_restartable() => Some(&mut *target),
-        None => None,
     };
     if let Some(t) = restartable {
         for meanwhile in [Meanwhile::CleanRestart, Meanwhile::Crash] {

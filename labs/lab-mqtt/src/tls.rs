@@ -17,7 +17,16 @@ use labkit::wire::{Direction, Proxy};
 use rumqttc::{TlsConfiguration, Transport};
 
 use crate::client;
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::{Need, Scenario};
+
+/// The scenario, as `cargo run -p lab-mqtt -- tls` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "tls",
+    "the same client and readings without and with TLS (private Mosquitto, throwaway certificates)",
+    "the handshake is paid once per connection; every PUBLISH then pays a record header and tag",
+)
+.needs(&[Need::Mosquitto]);
 
 // ANCHOR: certs
 /// Makes a CA and a server certificate for `127.0.0.1` and `localhost`,
@@ -29,8 +38,8 @@ pub fn make_certs() -> anyhow::Result<Throwaway> {
 
 /// A private Mosquitto with a plain listener and a TLS listener (port
 /// named `tls`) that reads the certificate files of `certs`.
-pub async fn broker_with_tls(certs: &Throwaway) -> anyhow::Result<Target> {
-    Target::private(
+pub async fn broker_with_tls(lab: &Lab, certs: &Throwaway) -> anyhow::Result<Broker> {
+    lab.private_broker(
         Options::new()
             .port("tls")
             .config_line("listener {port:tls} 127.0.0.1")
@@ -68,7 +77,7 @@ pub async fn usage(port: u16, ca_pem: Option<&str>, count: u64) -> anyhow::Resul
     let before = proxy.bytes(Direction::ToServer);
     for n in 0..count {
         let reading = serde_json::to_vec(&Reading::sample(n))?;
-        client::publish_and_wait(&c, &mut events, crate::anatomy::TOPIC, 1, false, reading).await?;
+        client::publish_and_wait(&c, &mut events, crate::bytes::TOPIC, 1, false, reading).await?;
     }
     let publish_bytes = (proxy.bytes(Direction::ToServer) - before) / count;
     let _ = c.disconnect().await;
@@ -79,18 +88,18 @@ pub async fn usage(port: u16, ca_pem: Option<&str>, count: u64) -> anyhow::Resul
 }
 
 /// Plain and TLS, side by side, on one private Mosquitto.
-pub async fn compare() -> anyhow::Result<(Usage, Usage)> {
+pub async fn compare(lab: &Lab) -> anyhow::Result<(Usage, Usage)> {
     let certs = make_certs()?;
-    let target = broker_with_tls(&certs).await?;
-    let tls_port = target.tls_port().context("the broker has no TLS port")?;
-    let plain = usage(target.addr().port(), None, 10).await?;
+    let broker = broker_with_tls(lab, &certs).await?;
+    let tls_port = broker.tls_port().context("the broker has no TLS port")?;
+    let plain = usage(broker.addr().port(), None, 10).await?;
     let tls = usage(tls_port, Some(certs.ca_pem()), 10).await?;
     Ok((plain, tls))
 }
 
 /// The `tls` scenario (needs Mosquitto installed: it starts a private one).
-pub async fn run() -> anyhow::Result<Report> {
-    let (plain, tls) = compare().await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let (plain, tls) = compare(lab).await?;
     let mut table = Table::new(
         "The same client, the same readings, without and with TLS",
         &["", "plain MQTT", "MQTT over TLS", "difference"],

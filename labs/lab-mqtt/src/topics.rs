@@ -11,7 +11,16 @@
 use labkit::report::{Report, Table};
 
 use crate::client::{self, Subscriber};
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::{Need, Scenario};
+
+/// The scenario, as `cargo run -p lab-mqtt -- topics` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "topics",
+    "four subscriptions, five topics: who hears what",
+    "a broad filter catches commands it was not meant for; no wildcard reaches a $ topic",
+)
+.needs(&[Need::Mosquitto]);
 
 /// The topics the scenario publishes on, in order.
 pub const TOPICS: [&str; 5] = [
@@ -27,12 +36,12 @@ pub const FILTERS: [&str; 4] = ["greenhouse/+/temperature", "greenhouse/#", "#",
 
 // ANCHOR: reach
 /// For each filter, the topics whose messages reached its subscriber.
-pub async fn reach(target: &Target) -> anyhow::Result<Vec<(&'static str, Vec<String>)>> {
+pub async fn reach(broker: &Broker) -> anyhow::Result<Vec<(&'static str, Vec<String>)>> {
     let mut subs = Vec::new();
     for (i, filter) in FILTERS.iter().enumerate() {
         subs.push(
             Subscriber::start(
-                client::options(&format!("topics-{i}"), target.addr()),
+                client::options(&format!("topics-{i}"), broker.addr()),
                 filter,
                 1,
             )
@@ -40,7 +49,7 @@ pub async fn reach(target: &Target) -> anyhow::Result<Vec<(&'static str, Vec<Str
         );
     }
     let (publisher, mut events, _) =
-        client::connect(client::options("topics-pub", target.addr())).await?;
+        client::connect(client::options("topics-pub", broker.addr())).await?;
     for topic in TOPICS {
         client::publish_and_wait(&publisher, &mut events, topic, 1, false, topic.into()).await?;
     }
@@ -63,8 +72,9 @@ pub async fn reach(target: &Target) -> anyhow::Result<Vec<(&'static str, Vec<Str
 // ANCHOR_END: reach
 
 /// The `topics` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
-    let reach = reach(target).await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = lab.broker().await?;
+    let reach = reach(broker).await?;
     let mut table = Table::new(
         "Who hears what",
         &["filter", "messages received (by topic)"],

@@ -17,7 +17,16 @@ use labkit::wire::Proxy;
 use rumqttc::{LastWill, QoS};
 
 use crate::client::{self, Subscriber};
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::{Need, Scenario};
+
+/// The scenario, as `cargo run -p lab-mqtt -- will` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "will",
+    "a device that goes silent, and one that says goodbye",
+    "the will arrives only for the silent one, after the keep-alive ran out",
+)
+.needs(&[Need::Mosquitto]);
 
 /// Where the device says whether it is alive.
 pub const STATUS: &str = "greenhouse/7/status";
@@ -40,10 +49,10 @@ fn device_options(id: &str, proxy: &Proxy, keep_alive: Duration) -> rumqttc::Mqt
 // ANCHOR: silent
 /// The device goes silent (black hole, no more polling); returns when the
 /// will arrived and how long after the device's last packet.
-pub async fn silent(target: &Target, keep_alive: Duration) -> anyhow::Result<Silence> {
+pub async fn silent(broker: &Broker, keep_alive: Duration) -> anyhow::Result<Silence> {
     let mut watcher =
-        Subscriber::start(client::options("will-watcher", target.addr()), STATUS, 1).await?;
-    let proxy = Proxy::start(target.addr()).await?;
+        Subscriber::start(client::options("will-watcher", broker.addr()), STATUS, 1).await?;
+    let proxy = Proxy::start(broker.addr()).await?;
     let (device, mut events, _) =
         client::connect(device_options("sensor-7", &proxy, keep_alive)).await?;
     let last_packet = Instant::now();
@@ -70,10 +79,10 @@ pub async fn silent(target: &Target, keep_alive: Duration) -> anyhow::Result<Sil
 /// crashed process's operating system would): no DISCONNECT was sent, so
 /// the broker publishes the will at once, with no keep-alive to wait for.
 /// Returns what the watcher saw.
-pub async fn cut(target: &Target) -> anyhow::Result<Vec<String>> {
+pub async fn cut(broker: &Broker) -> anyhow::Result<Vec<String>> {
     let mut watcher =
-        Subscriber::start(client::options("will-watcher-3", target.addr()), STATUS, 1).await?;
-    let proxy = Proxy::start(target.addr()).await?;
+        Subscriber::start(client::options("will-watcher-3", broker.addr()), STATUS, 1).await?;
+    let proxy = Proxy::start(broker.addr()).await?;
     let (device, mut events, _) =
         client::connect(device_options("sensor-9", &proxy, Duration::from_secs(60))).await?;
     client::publish_and_wait(&device, &mut events, STATUS, 1, false, b"online".to_vec()).await?;
@@ -92,10 +101,10 @@ pub async fn cut(target: &Target) -> anyhow::Result<Vec<String>> {
 /// The device disconnects cleanly (a DISCONNECT packet); returns every
 /// status message the watcher saw before a fence, which should not include
 /// the will.
-pub async fn goodbye(target: &Target) -> anyhow::Result<Vec<String>> {
+pub async fn goodbye(broker: &Broker) -> anyhow::Result<Vec<String>> {
     let mut watcher =
-        Subscriber::start(client::options("will-watcher-2", target.addr()), STATUS, 1).await?;
-    let proxy = Proxy::start(target.addr()).await?;
+        Subscriber::start(client::options("will-watcher-2", broker.addr()), STATUS, 1).await?;
+    let proxy = Proxy::start(broker.addr()).await?;
     let (device, mut events, _) =
         client::connect(device_options("sensor-8", &proxy, Duration::from_secs(2))).await?;
     client::publish_and_wait(&device, &mut events, STATUS, 1, false, b"online".to_vec()).await?;
@@ -103,7 +112,7 @@ pub async fn goodbye(target: &Target) -> anyhow::Result<Vec<String>> {
     let _ = client::poll_until(&mut events, "the end of the connection", |_| false).await;
     proxy.wait_closed(client::PATIENCE).await;
     let (other, mut other_events, _) =
-        client::connect(client::options("will-fence", target.addr())).await?;
+        client::connect(client::options("will-fence", broker.addr())).await?;
     client::publish_and_wait(
         &other,
         &mut other_events,
@@ -124,11 +133,12 @@ pub async fn goodbye(target: &Target) -> anyhow::Result<Vec<String>> {
 }
 
 /// The `will` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = lab.broker().await?;
     let keep_alive = Duration::from_secs(2);
-    let silence = silent(target, keep_alive).await?;
-    let goodbye = goodbye(target).await?;
-    let cut = cut(target).await?;
+    let silence = silent(broker, keep_alive).await?;
+    let goodbye = goodbye(broker).await?;
+    let cut = cut(broker).await?;
     let mut table = Table::new(
         format!(
             "A device with a will and a {}-second keep-alive",

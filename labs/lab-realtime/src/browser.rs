@@ -12,9 +12,19 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use labkit::browser::Browser;
+use labkit::cli::{Need, Scenario};
 use labkit::report::{Report, Table};
 
+use crate::Lab;
 use crate::server::Hub;
+
+/// The scenario, as `cargo run -p lab-realtime -- browser` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "browser",
+    "headless Chromium's EventSource reconnects with Last-Event-ID after a cut",
+    "the ids the page lists: every event once, in order",
+)
+.needs(&[Need::Browser]);
 
 /// What the browser showed across a cut.
 #[derive(Debug, Clone)]
@@ -81,9 +91,11 @@ pub async fn reconnect(
 }
 // ANCHOR_END: reconnect
 
-/// The `browser` scenario.
-pub async fn run(server: SocketAddr, hub: &Hub) -> anyhow::Result<Report> {
-    let r = reconnect(server, hub, 5, 3, 2).await?;
+/// The `browser` scenario, on a fresh server: the page must start from an
+/// empty log.
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let fresh = lab.fresh_server().await?;
+    let r = reconnect(fresh.addr, &fresh.hub, 5, 3, 2).await?;
     let mut table = Table::new(
         "Headless Chromium's EventSource across a cut stream",
         &["", "value"],

@@ -13,12 +13,21 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures::StreamExt;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::Lab;
 use crate::server::{self, Hub, RunningServer};
+
+/// The scenario, as `cargo run -p lab-realtime -- drain` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "drain",
+    "a server shuts down with close 1001; its client resumes on another server",
+    "the ids received from each server: none lost, none twice",
+);
 
 /// What the client saw across the hand-over.
 #[derive(Debug, Clone)]
@@ -95,8 +104,8 @@ pub async fn handover(events: usize) -> anyhow::Result<Handover> {
 }
 // ANCHOR_END: handover
 
-/// The `drain` scenario.
-pub async fn run() -> anyhow::Result<Report> {
+/// The `drain` scenario: it starts its own pair of servers.
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let h = handover(10).await.context("the drain hand-over failed")?;
     let mut table = Table::new(
         "A server drains; its client moves to another",

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures::{SinkExt, StreamExt};
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::websocket::{Frame, Frames, Opcode};
 use labkit::wire::{Decoder, Direction, Proxy};
@@ -20,8 +21,16 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
+use crate::Lab;
 use crate::handshake::SAMPLE_KEY;
 use crate::raw::RawSocket;
+
+/// The scenario, as `cargo run -p lab-realtime -- frames` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "frames",
+    "frame headers by payload size, masking, ping/pong, fragments, close codes",
+    "2, 4 or 10 header bytes, +4 on every client frame; an unmasked client frame ends the connection",
+);
 
 /// Payload sizes that need 0, 2 and 8 bytes of extended length.
 pub const SIZES: [usize; 3] = [100, 1_000, 70_000];
@@ -187,7 +196,8 @@ pub async fn unmasked(server: SocketAddr) -> anyhow::Result<Unmasked> {
 // ANCHOR_END: unmasked
 
 /// The `frames` scenario.
-pub async fn run(server: SocketAddr) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let server = lab.server().await?.addr;
     let talk = converse(server).await?;
     let frag = fragmented(server).await?;
     let bad = unmasked(server).await?;

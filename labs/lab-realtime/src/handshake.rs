@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 
 use anyhow::{Context, bail};
 use base64::Engine;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy, http1};
 use serde_json::json;
@@ -19,7 +20,15 @@ use sha1::{Digest, Sha1};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
+use crate::Lab;
 use crate::raw::read_head;
+
+/// The scenario, as `cargo run -p lab-realtime -- handshake` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "handshake",
+    "the HTTP Upgrade request, the 101 answer, Sec-WebSocket-Accept by hand",
+    "the accept value computed here equals the server's",
+);
 
 /// The GUID from RFC 6455 section 1.3, the same for every server.
 pub const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -121,7 +130,8 @@ pub async fn without_version(server: SocketAddr) -> anyhow::Result<Handshake> {
 }
 
 /// The `handshake` scenario.
-pub async fn run(server: SocketAddr) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let server = lab.server().await?.addr;
     let ok = upgrade(server).await?;
     if ok.answer.status != 101 {
         bail!(

@@ -12,12 +12,21 @@
 use std::net::SocketAddr;
 
 use anyhow::{Context, bail};
+use labkit::cli::Scenario;
 use labkit::report::{LineChart, Report, Table};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
+use crate::Lab;
 use crate::handshake::{self, SAMPLE_KEY};
+
+/// The scenario, as `cargo run -p lab-realtime -- idle` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "idle",
+    "thousands of idle WebSocket connections and the server's memory",
+    "memory per connection (a measurement, not a limit)",
+);
 use crate::raw::read_head;
 
 /// Resident memory of this process, in bytes (Linux only).
@@ -105,7 +114,7 @@ pub fn per_connection(steps: &[Step]) -> f64 {
 /// The `idle` scenario: `/ws/lean` first (memory freed by the allocator
 /// is not always returned, so the larger run goes second), then `/ws/echo`
 /// with the library's defaults. Each runs on its own fresh server.
-pub async fn run() -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let counts = [1_000, 2_000, 4_000];
     let mut table = Table::new(
         "Idle WebSocket connections and the process's memory",
@@ -126,7 +135,7 @@ pub async fn run() -> anyhow::Result<Report> {
         ("4 KiB read buffer", "/ws/lean"),
         ("tungstenite defaults", "/ws/echo"),
     ] {
-        let server = crate::server::spawn_local().await?;
+        let server = lab.fresh_server().await?;
         let steps = hold(server.addr, path, &counts).await?;
         drop(server);
         for s in &steps[1..] {

@@ -9,11 +9,10 @@
 //!
 //! | module | scenario | section of the chapter |
 //! |---|---|---|
-//! | [`server`] | `serve` | "The lab's server" |
 //! | [`handshake`] | `handshake` | "From HTTP to WebSocket: the handshake" |
 //! | [`frames`] | `frames` | "Frames" |
 //! | [`push`] | `push` | "Push without polling" |
-//! | [`sse_format`] | `sse` | "Server-sent events" |
+//! | [`sse`] | `sse` | "Server-sent events" |
 //! | [`browser`] | `browser` | "Reconnecting, in a real browser" |
 //! | [`proxies`] | `proxies` | "Through a reverse proxy" |
 //! | [`scaleout`] | `scaleout` | "Two servers, one room" |
@@ -21,27 +20,50 @@
 //! | [`drain`] | `drain` | "Shutting down without losing anything" |
 //! | [`socketio`] | `socketio` | "Socket.IO is not WebSocket" |
 //!
-//! Two helpers serve several scenarios: [`raw`], a WebSocket client written
-//! out by hand over TCP, and [`sse_client`], a small SSE reader that notes
-//! when each event arrived.
-//!
-//! Every scenario is a `pub async fn run(..) -> anyhow::Result<Report>`
+//! Each scenario is one file named as you type it, declaring its
+//! `SCENARIO` and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`
 //! (plus smaller functions the tests call); the binary, the tests and the
-//! book all use the same code.
+//! book all use the same code. [`Lab`] hands the scenarios what they share:
+//! the lab's server, a fresh one on request, Redis, and Chapter 1's API.
+//!
+//! [`server`] is the lab's server ("The lab's server" in the chapter; `cargo
+//! run -p lab-realtime -- serve` runs it on its own). Two helpers serve
+//! several scenarios: [`raw`], a WebSocket client written out by hand over
+//! TCP, and [`sse_client`], a small SSE reader that notes when each event
+//! arrived.
 
 pub mod browser;
 pub mod drain;
 pub mod frames;
 pub mod handshake;
 pub mod idle;
+mod lab;
 pub mod proxies;
 pub mod push;
 pub mod raw;
 pub mod scaleout;
 pub mod server;
 pub mod socketio;
+pub mod sse;
 pub mod sse_client;
-pub mod sse_format;
 
 /// The lab's name, as reports and headings show it.
 pub const LAB: &str = "lab-realtime";
+
+pub use lab::Lab;
+
+use labkit::cli::Scenario;
+
+/// Every scenario, in the order of the tour and the chapter.
+pub const SCENARIOS: &[Scenario] = &[
+    handshake::SCENARIO,
+    frames::SCENARIO,
+    push::SCENARIO,
+    sse::SCENARIO,
+    browser::SCENARIO,
+    proxies::SCENARIO,
+    scaleout::SCENARIO,
+    idle::SCENARIO,
+    drain::SCENARIO,
+    socketio::SCENARIO,
+];

@@ -16,13 +16,23 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use futures::{SinkExt, StreamExt};
+use labkit::cli::{Need, Scenario};
 use labkit::nginx;
 use labkit::report::{Report, Table};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::Lab;
 use crate::server::Hub;
 use crate::sse_client;
+
+/// The scenario, as `cargo run -p lab-realtime -- proxies` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "proxies",
+    "SSE and WebSocket through a real nginx, with and without the right settings",
+    "buffered events arrive in one lump; the upgrade fails without the headers",
+)
+.needs(&[Need::Nginx]);
 
 /// How nginx is set up in front of the lab's server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +168,9 @@ pub async fn websocket_through(server: SocketAddr, setup: Setup) -> anyhow::Resu
 }
 
 /// The `proxies` scenario.
-pub async fn run(server: SocketAddr, hub: &Hub) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let running = lab.server().await?;
+    let (server, hub) = (running.addr, &running.hub);
     let mut report = Report::new(crate::LAB, "proxies");
     let mut sse = Table::new(
         "8 SSE events published 100 ms apart, read through nginx",

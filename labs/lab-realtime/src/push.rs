@@ -9,14 +9,23 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use domain::{Event, now_us};
 use futures::StreamExt;
-use lab_rest::baseline::{self, Waiting};
+use lab_rest::baseline::{self, Target, Waiting};
+use labkit::cli::Scenario;
 use labkit::measure::Latencies;
 use labkit::report::{BarChart, Report, Table};
 use labkit::wire::{Direction, Proxy, http1};
 use serde_json::json;
 
+use crate::Lab;
 use crate::server::Hub;
 use crate::sse_client;
+
+/// The scenario, as `cargo run -p lab-realtime -- push` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "push",
+    "the same events by polling, long-polling, SSE and WebSocket, side by side",
+    "requests and bytes per event, and the delay polling adds",
+);
 
 /// The four ways a client can be told about an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,8 +143,10 @@ pub async fn receive_ws(
 // ANCHOR_END: receive_ws
 
 /// Publishes one event after each of `gaps` while every way in `ways`
-/// receives them at the same time.
+/// receives them at the same time: polling and long-polling from
+/// `chapter1` (Chapter 1's API), SSE and WebSocket from `server`.
 pub async fn race(
+    chapter1: &Target,
     server: SocketAddr,
     hub: &Hub,
     ways: &[Way],
@@ -143,9 +154,8 @@ pub async fn race(
 ) -> anyhow::Result<Vec<Delivery>> {
     let after = hub.rest.events.after(0).last().map(|e| e.id).unwrap_or(0);
     let n = gaps.len();
-    let target = baseline::at(server);
     let receivers = ways.iter().map(|&way| {
-        let target = &target;
+        let target = chapter1;
         async move {
             match way {
                 Way::Poll(interval) => from_rest(
@@ -196,7 +206,9 @@ fn from_rest(d: baseline::Delivery, way: Way) -> anyhow::Result<Delivery> {
 }
 
 /// The `push` scenario.
-pub async fn run(server: SocketAddr, hub: &Hub) -> anyhow::Result<Report> {
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let server = lab.server().await?;
+    let chapter1 = lab.baseline().await?;
     let ways = [
         Way::Poll(Duration::from_millis(250)),
         Way::LongPoll,
@@ -204,7 +216,7 @@ pub async fn run(server: SocketAddr, hub: &Hub) -> anyhow::Result<Report> {
         Way::WebSocket,
     ];
     let gaps = baseline::irregular_gaps(12);
-    let deliveries = race(server, hub, &ways, &gaps).await?;
+    let deliveries = race(&chapter1, server.addr, &server.hub, &ways, &gaps).await?;
     let mut table = Table::new(
         "12 events at irregular moments, received four ways at once",
         &[

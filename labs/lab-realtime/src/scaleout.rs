@@ -12,12 +12,21 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures::{SinkExt, StreamExt};
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::Lab;
 use crate::server::{self, Hub, Relay, RunningServer};
+
+/// The scenario, as `cargo run -p lab-realtime -- scaleout` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "scaleout",
+    "two WebSocket servers: a chat message crosses only through Redis pub/sub",
+    "what the client on the other server heard",
+);
 
 /// Two servers sharing one event log, relaying chat through `redis_url`
 /// if given. The subscriber tasks are returned so the caller keeps them.
@@ -93,8 +102,9 @@ pub async fn hello(redis_url: Option<&str>) -> anyhow::Result<Room> {
 }
 // ANCHOR_END: say_hello
 
-/// The `scaleout` scenario; `redis_url` from labkit's broker lookup.
-pub async fn run(redis_url: &str) -> anyhow::Result<Report> {
+/// The `scaleout` scenario, with the lab's Redis.
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let redis_url = lab.broker().await?.url();
     let mut table = Table::new(
         "\"hello from A\" said on server A: who heard it",
         &["servers", "client on A", "client on B"],

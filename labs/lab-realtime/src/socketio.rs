@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use axum::Router;
 use futures::{SinkExt, StreamExt};
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use serde_json::json;
 use socketioxide::SocketIo;
@@ -21,6 +22,15 @@ use socketioxide::extract::{Data, SocketRef};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
+
+use crate::Lab;
+
+/// The scenario, as `cargo run -p lab-realtime -- socketio` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "socketio",
+    "a plain WebSocket client against a Socket.IO server (socketioxide)",
+    "the Engine.IO open packet, and what happens to a message that is not one",
+);
 
 /// A Socket.IO server whose `echo` event answers with `echo`; stops on drop.
 pub struct SocketIoServer {
@@ -111,8 +121,8 @@ where
     }
 }
 
-/// The `socketio` scenario.
-pub async fn run() -> anyhow::Result<Report> {
+/// The `socketio` scenario: it starts its own Socket.IO server.
+pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let server = spawn().await?;
     let c = plain_client(server.addr).await?;
     let mut table = Table::new(

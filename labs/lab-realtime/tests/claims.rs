@@ -9,6 +9,7 @@ use lab_realtime::handshake::{self, SAMPLE_KEY};
 use lab_realtime::push::{self, Way};
 use lab_realtime::server::{self, RunningServer};
 use lab_realtime::{drain, frames, scaleout, sse_client};
+use lab_rest::baseline;
 use labkit::broker::{self, Kind, Options};
 
 async fn server() -> RunningServer {
@@ -109,7 +110,9 @@ async fn sse_and_websocket_use_one_request_where_polling_uses_one_per_answer() {
         Way::WebSocket,
     ];
     let gaps = vec![Duration::from_millis(120); 6];
-    let d = push::race(s.addr, &s.hub, &ways, &gaps).await.unwrap();
+    let d = push::race(&baseline::at(s.addr), s.addr, &s.hub, &ways, &gaps)
+        .await
+        .unwrap();
     let (poll, long, sse, ws) = (&d[0], &d[1], &d[2], &d[3]);
     for x in &d {
         assert_eq!(

@@ -6,15 +6,14 @@
 //! overhead is measured, not quoted.
 
 use anyhow::{Context, bail};
+use domain::Reading;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy, http1};
 
+use crate::Lab;
 use crate::client::{self, Http1Conn};
 use crate::target::Target;
-use domain::Reading;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// The scenario, as `cargo run -p lab-rest -- bytes` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

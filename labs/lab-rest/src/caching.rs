@@ -6,14 +6,13 @@
 
 use anyhow::Context;
 use http::header::{ETAG, IF_NONE_MATCH};
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy, http1};
 
+use crate::Lab;
 use crate::client::{self, Http1Conn};
 use crate::target::Target;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// The scenario, as `cargo run -p lab-rest -- caching` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -7,15 +7,14 @@
 //! recognises the retry and replays its first answer.
 
 use anyhow::{Context, anyhow};
+use domain::{Charge, ChargeRequest};
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy};
 
+use crate::Lab;
 use crate::client::{self, failed};
 use crate::target::Target;
-use domain::{Charge, ChargeRequest};
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// The scenario, as `cargo run -p lab-rest -- idempotency` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(
@@ -73,17 +72,22 @@ pub async fn post_with_retry(
 }
 // ANCHOR_END: post_with_retry
 
+// ANCHOR: cut
+/// A proxy in front of the server that lets the next request through, then
+/// drops the server's answer and closes the connection.
+async fn losing_the_next_answer(target: &Target) -> anyhow::Result<Proxy> {
+    let proxy = Proxy::start(target.addr()).await?;
+    proxy.faults().cut_on_next(Direction::ToClient);
+    Ok(proxy)
+}
+// ANCHOR_END: cut
+
 /// Charges once through a proxy that loses the first answer.
 pub async fn charge_through_cut(target: &Target, with_key: bool) -> anyhow::Result<Retried> {
-    let proxy = Proxy::start(target.addr()).await?;
     let ledger_url = format!("http://{}/charges", target.addr());
     let http = client::pooled();
     let before = ledger_size(&http, &ledger_url).await?;
-
-    // ANCHOR: cut
-    // Let the next request through, but drop the server's answer and close.
-    proxy.faults().cut_on_next(Direction::ToClient);
-    // ANCHOR_END: cut
+    let proxy = losing_the_next_answer(target).await?;
     let key = format!("order-{}-{}", std::process::id(), domain::now_us());
     let request = ChargeRequest {
         amount_cents: 4_200,

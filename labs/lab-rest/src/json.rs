@@ -7,10 +7,9 @@
 
 use std::time::{Duration, Instant};
 
-use labkit::report::{BarChart, Report, Table};
-
 use domain::Reading;
 use labkit::cli::Scenario;
+use labkit::report::{BarChart, Report, Table};
 
 use crate::Lab;
 

@@ -8,15 +8,14 @@
 
 use std::time::{Duration, Instant};
 
+use labkit::cli::Scenario;
 use labkit::measure::Latencies;
 use labkit::report::{Report, Table};
 use labkit::wire::Proxy;
 
+use crate::Lab;
 use crate::client::Http1Conn;
 use crate::target::Target;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// The scenario, as `cargo run -p lab-rest -- keepalive` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

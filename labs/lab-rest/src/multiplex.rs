@@ -11,18 +11,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use labkit::cli::Scenario;
 use labkit::measure::Latencies;
 use labkit::report::{BarChart, Report, Table};
 use labkit::wire::Proxy;
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 
+use crate::Lab;
 use crate::client::{self, Http1Conn, Http2Conn, failed};
 use crate::server::Stats;
 use crate::target::Target;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// The scenario, as `cargo run -p lab-rest -- multiplex` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

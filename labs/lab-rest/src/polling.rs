@@ -10,19 +10,18 @@
 use std::time::Duration;
 
 use anyhow::bail;
+use domain::{Event, now_us};
 use futures::future::try_join_all;
+use labkit::cli::Scenario;
 use labkit::measure::Latencies;
 use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy};
 use reqwest::StatusCode;
 use serde_json::json;
 
+use crate::Lab;
 use crate::client::{self, failed};
 use crate::target::Target;
-use domain::{Event, now_us};
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// The scenario, as `cargo run -p lab-rest -- polling` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -57,37 +57,32 @@ async fn fresh_connections_cost_one_tcp_connection_per_request() {
 
 #[tokio::test]
 async fn http2_carries_concurrent_requests_on_one_connection() {
+    // 60 requests started together, each held 400 ms by the server: long
+    // enough that all of them are in flight at once even on a busy machine.
+    let (requests, hold) = (60, Duration::from_millis(400));
     let target = target().await;
-    let h2 = multiplex::batch(
-        &target,
-        multiplex::Strategy::Http2,
-        60,
-        Duration::from_millis(200),
-    )
-    .await
-    .unwrap();
+    let h2 = multiplex::batch(&target, multiplex::Strategy::Http2, requests, hold)
+        .await
+        .unwrap();
     assert_eq!(
         h2.connections, 1,
         "HTTP/2 multiplexes on one TCP connection"
     );
-    assert!(
-        h2.server_max_in_flight > 6,
-        "the server handled {} at once over that one connection",
-        h2.server_max_in_flight
+    assert_eq!(
+        h2.server_max_in_flight, requests,
+        "the server had every request in flight at once over that one connection"
     );
 
-    let h1 = multiplex::batch(
-        &target,
-        multiplex::Strategy::Http1Unbounded,
-        60,
-        Duration::from_millis(200),
-    )
-    .await
-    .unwrap();
-    assert!(
-        h1.connections > 6,
-        "HTTP/1.1 needs a connection per request in flight, opened {}",
-        h1.connections
+    let h1 = multiplex::batch(&target, multiplex::Strategy::Http1Unbounded, requests, hold)
+        .await
+        .unwrap();
+    assert_eq!(
+        h1.connections, requests,
+        "HTTP/1.1 needs a connection per request in flight"
+    );
+    assert_eq!(
+        h1.server_max_in_flight, requests,
+        "with one connection each, all were in flight at once too"
     );
 }
 

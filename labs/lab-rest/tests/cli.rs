@@ -86,3 +86,54 @@ fn serve_on_a_taken_port_is_one_clear_error() {
         "names the fix: {stderr}"
     );
 }
+
+#[test]
+fn a_listen_value_that_is_not_an_address_says_so() {
+    let out = lab_rest(&["serve", "--listen", "notanaddr"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "error: --listen \"notanaddr\" is not an address and port; write it like 127.0.0.1:3000"
+    );
+}
+
+#[test]
+fn an_unwritable_pcap_folder_fails_before_any_scenario_runs() {
+    // Root can write into any folder, so make the folder impossible instead:
+    // its path is taken by a plain file.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, b"").unwrap();
+    for flag in ["--pcap", "--out"] {
+        let out = lab_rest(&["bytes", flag, file.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{flag}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{flag}: one line: {stderr}");
+        assert!(
+            stderr.contains(&format!("cannot write into {}", file.display())),
+            "{flag}: {stderr}"
+        );
+        assert!(
+            !stdout.contains("━━"),
+            "{flag}: no scenario started: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn serve_is_a_subcommand_and_benchmarks_are_marked_in_help() {
+    let out = lab_rest(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(help.contains("serve"), "{help}");
+    let json_line = help
+        .lines()
+        .find(|l| l.trim_start().starts_with("- json:"))
+        .unwrap_or_else(|| panic!("json is listed: {help}"));
+    assert!(
+        json_line.contains("[benchmark: only when named]"),
+        "{json_line}"
+    );
+}

@@ -213,6 +213,19 @@ pub fn parse<A: Parser>(scenarios: &[Scenario]) -> A {
     });
     let matches = command.get_matches();
     let args = A::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // The reader asked for files: find out now, before a scenario runs for
+    // a minute, whether they can be written.
+    for flag in ["out", "pcap"] {
+        if let Ok(Some(dir)) = matches.try_get_one::<PathBuf>(flag)
+            && let Err(e) = writable(dir)
+        {
+            eprintln!(
+                "error: cannot write into {} for --{flag} ({e}); choose a folder you can write to",
+                dir.display()
+            );
+            std::process::exit(1);
+        }
+    }
     if let Ok(Some(dir)) = matches.try_get_one::<PathBuf>("pcap")
         && let Err(e) = crate::wire::capture::capture_to(dir.clone())
     {
@@ -220,6 +233,12 @@ pub fn parse<A: Parser>(scenarios: &[Scenario]) -> A {
         std::process::exit(1);
     }
     args
+}
+
+/// Creates `dir` if needed and proves a file can be written in it.
+fn writable(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    tempfile::NamedTempFile::new_in(dir).map(drop)
 }
 
 /// Runs a lab's `async` body on a tokio runtime and turns its outcome into
@@ -276,10 +295,19 @@ fn quiet_panics() {
 /// Binds the address a lab's `serve` mode listens on, with the one-line
 /// error a reader needs when the port is taken or the address is wrong.
 pub async fn listen(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
-    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+    let parsed: std::net::SocketAddr = addr.parse().map_err(|_| {
         anyhow::anyhow!(
-            "cannot listen on {addr} ({e}); is another program using it? try --listen 127.0.0.1:0"
+            "--listen {addr:?} is not an address and port; write it like 127.0.0.1:3000"
         )
+    })?;
+    tokio::net::TcpListener::bind(parsed).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!(
+                "cannot listen on {addr}: another program is using that port; try --listen 127.0.0.1:0"
+            )
+        } else {
+            anyhow::anyhow!("cannot listen on {addr} ({e}); try --listen 127.0.0.1:0")
+        }
     })
 }
 

@@ -26,8 +26,8 @@ fn openssl_verify(args: &[&str], ca: &Path, cert: &Path) -> Option<(bool, String
         .arg(cert)
         .output()
         .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     Some((out.status.success(), text))
 }
 
@@ -54,7 +54,11 @@ fn the_chain_verifies_for_the_names_asked_for_and_no_other() {
         certs.cert_file(),
     );
     assert!(by_name.unwrap().0, "valid for localhost");
-    let by_ip = openssl_verify(&["-verify_ip", "127.0.0.1"], certs.ca_file(), certs.cert_file());
+    let by_ip = openssl_verify(
+        &["-verify_ip", "127.0.0.1"],
+        certs.ca_file(),
+        certs.cert_file(),
+    );
     assert!(by_ip.unwrap().0, "valid for 127.0.0.1");
     let (ok, text) = openssl_verify(
         &["-verify_hostname", "example.com"],

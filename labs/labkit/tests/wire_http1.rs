@@ -237,3 +237,14 @@ async fn an_h2c_connection_is_handed_over_not_misread() {
         matches!(&requests.stops[0].1.reason, wire::StopReason::Handover(to) if to.contains("HTTP/2"))
     );
 }
+
+#[test]
+fn every_cut_of_a_stream_stops_cleanly() {
+    let requests = b"GET /a HTTP/1.1\r\nHost: lab\r\n\r\n\
+        POST /b HTTP/1.1\r\nHost: lab\r\nContent-Length: 5\r\n\r\nhello\
+        POST /c HTTP/1.1\r\nHost: lab\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+    wire_support::assert_every_cut_stops_cleanly(&http1::Requests, requests);
+    let responses = b"HTTP/1.1 204 No Content\r\n\r\n\
+        HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    wire_support::assert_every_cut_stops_cleanly(&http1::Responses, responses);
+}

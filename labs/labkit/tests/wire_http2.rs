@@ -4,6 +4,8 @@
 //! Wireshark's HTTP/2 dissector (tshark) reading the same connection from a
 //! pcap file.
 
+mod wire_support;
+
 use std::process::Command;
 use std::time::Duration;
 
@@ -205,4 +207,9 @@ async fn curl_and_hyper_frames_match_tshark() {
     };
     assert_eq!(ours(&up), theirs.0, "client → server frame types");
     assert_eq!(ours(&down), theirs.1, "server → client frame types");
+}
+
+#[test]
+fn every_cut_of_a_stream_stops_cleanly() {
+    wire_support::assert_every_cut_stops_cleanly(&http2::Frames, &hand_made_client_stream());
 }

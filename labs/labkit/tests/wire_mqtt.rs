@@ -4,6 +4,8 @@
 //! Mosquitto through the proxy, and against Wireshark's MQTT dissector
 //! (tshark) reading the same connections from a pcap file.
 
+mod wire_support;
+
 use std::process::Command;
 use std::time::Duration;
 
@@ -269,4 +271,17 @@ fn what_is_not_mqtt_stops_the_decoder_with_a_reason() {
             "{n}"
         );
     }
+}
+
+#[test]
+fn every_cut_of_a_stream_stops_cleanly() {
+    // PUBLISH QoS 0 "a/b" "21.5"; PUBLISH QoS 1 with a 200-byte payload
+    // (a two-byte remaining length); PINGREQ.
+    let mut stream = vec![0x30, 9, 0, 3, b'a', b'/', b'b', b'2', b'1', b'.', b'5'];
+    stream.push(0x32);
+    stream.extend(mqtt::encode_varint(2 + 3 + 2 + 200).unwrap());
+    stream.extend([0, 3, b'a', b'/', b'b', 0, 1]);
+    stream.extend([b'x'; 200]);
+    stream.extend([0xc0, 0]);
+    wire_support::assert_every_cut_stops_cleanly(&Packets::v311(), &stream);
 }

@@ -2,12 +2,14 @@
 //! and server talking through the proxy, checked against the frame sizes
 //! RFC 6455 fixes and against Wireshark's own WebSocket dissector (tshark).
 
+mod wire_support;
+
 use std::process::Command;
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use labkit::wire::websocket::{self, Frames, Opcode};
-use labkit::wire::{self, Decoder, Direction, Proxy, StopReason};
+use labkit::wire::{self, Decoder, Direction, Proxy, StopReason, Unit, http1};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -92,9 +94,12 @@ async fn frame_headers_grow_with_the_payload_and_only_clients_mask() {
 
     // The counts agree with every byte the proxy saw after the handshake.
     let counts = wire::count(&conns, Direction::ToServer, &Frames);
-    let handshake =
-        websocket::handshake_len(&conns[0].stream(Direction::ToServer), Direction::ToServer)
-            .unwrap();
+    let handshake: usize = http1::Requests
+        .decode(&conns[0].stream(Direction::ToServer))
+        .units
+        .iter()
+        .map(Unit::wire_len)
+        .sum();
     assert_eq!(
         counts.total().wire_bytes() + handshake as u64,
         proxy.bytes(Direction::ToServer)
@@ -220,4 +225,12 @@ async fn tshark_reads_the_same_frames() {
         }
     }
     assert_eq!(theirs, ours);
+}
+
+#[test]
+fn every_cut_of_a_stream_stops_cleanly() {
+    let mut bytes = websocket::encode(false, Opcode::Text, b"hel", Some([1, 2, 3, 4]));
+    bytes.extend(websocket::encode(true, Opcode::Ping, b"", None));
+    bytes.extend(websocket::encode(true, Opcode::Binary, &[7; 300], None));
+    wire_support::assert_every_cut_stops_cleanly(&Frames, &bytes);
 }

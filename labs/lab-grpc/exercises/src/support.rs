@@ -1,16 +1,17 @@
 //! Plumbing for the exercises: a payment service whose `WatchEvents` is
 //! your [`crate::stream::events`] and whose `Charge` fails with your
-//! [`crate::errors::to_status`], on a real port. Nothing to edit here.
+//! [`crate::errors::to_status`], served on a real port by the lab's own
+//! server code ([`lab_grpc::server::spawn_service`]). Nothing to edit here.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use lab_grpc::proto::v1::payment_service_server::{PaymentService, PaymentServiceServer};
+use lab_grpc::proto::v1::payment_service_server::PaymentService;
 use lab_grpc::proto::v1::{
     ChargeRequest, ChargeResponse, ChatMessage, Event, ImportRecord, ImportSummary, WatchRequest,
 };
-use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream};
+use lab_grpc::server::RunningServer;
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::errors::{ChargeError, to_status};
@@ -95,21 +96,15 @@ impl PaymentService for Exercise {
     }
 }
 
-/// Starts the exercise service on a free port; returns where, and its counters.
-pub async fn serve() -> (SocketAddr, Arc<Counters>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
-    let addr = listener.local_addr().expect("a bound address");
+/// Starts the exercise service on a free port; returns the running server
+/// (dropping it stops the server) and your stream's counters.
+pub async fn serve() -> (RunningServer, Arc<Counters>) {
     let counters = Arc::new(Counters::default());
-    let service = PaymentServiceServer::new(Exercise {
+    let exercise = Exercise {
         counters: counters.clone(),
-    });
-    tokio::spawn(async move {
-        let _ = tonic::transport::Server::builder()
-            .add_service(service)
-            .serve_with_incoming(TcpListenerStream::new(listener))
-            .await;
-    });
-    (addr, counters)
+    };
+    let server = lab_grpc::server::spawn_service(exercise)
+        .await
+        .expect("the exercise server starts on 127.0.0.1");
+    (server, counters)
 }

@@ -2,17 +2,14 @@
 //! server to a real client, which decodes the code and the details.
 
 use lab_grpc::proto::v1::ChargeRequest;
-use lab_grpc::proto::v1::payment_service_client::PaymentServiceClient;
 use lab_grpc_exercises::support;
 use labkit::grade::expect;
 use tonic::Code;
 use tonic_types::StatusExt;
 
 async fn fail_with(token: &str) -> tonic::Status {
-    let (addr, _) = support::serve().await;
-    let mut client = PaymentServiceClient::connect(format!("http://{addr}"))
-        .await
-        .unwrap();
+    let (server, _) = support::serve().await;
+    let mut client = lab_grpc::client::payments(server.addr).await.unwrap();
     let request = ChargeRequest {
         amount_cents: 100,
         source_token: token.into(),

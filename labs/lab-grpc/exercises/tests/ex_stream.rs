@@ -5,16 +5,13 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use lab_grpc::proto::v1::WatchRequest;
-use lab_grpc::proto::v1::payment_service_client::PaymentServiceClient;
 use lab_grpc_exercises::support;
 use labkit::grade::expect;
 
 #[tokio::test]
 async fn the_stream_sends_count_events_in_order_then_ends() {
-    let (addr, _) = support::serve().await;
-    let mut client = PaymentServiceClient::connect(format!("http://{addr}"))
-        .await
-        .unwrap();
+    let (server, _) = support::serve().await;
+    let mut client = lab_grpc::client::payments(server.addr).await.unwrap();
     let stream = client
         .watch_events(WatchRequest {
             count: 7,
@@ -46,10 +43,8 @@ async fn the_stream_sends_count_events_in_order_then_ends() {
 
 #[tokio::test]
 async fn the_server_stops_producing_when_the_client_goes_away() {
-    let (addr, counters) = support::serve().await;
-    let mut client = PaymentServiceClient::connect(format!("http://{addr}"))
-        .await
-        .unwrap();
+    let (server, counters) = support::serve().await;
+    let mut client = lab_grpc::client::payments(server.addr).await.unwrap();
     let mut stream = client
         .watch_events(WatchRequest {
             count: 0,

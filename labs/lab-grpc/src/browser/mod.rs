@@ -22,6 +22,9 @@ use crate::proto::v1::payment_service_server::PaymentServiceServer;
 use crate::server::{Payments, Stats};
 
 pub use labkit::browser::Browser;
+use labkit::cli::{Need, Scenario};
+
+use crate::Lab;
 
 /// The page, built into the binary.
 pub const PAGE: &str = include_str!("page.html");
@@ -76,10 +79,10 @@ async fn serve_page() -> anyhow::Result<(
 }
 // ANCHOR_END: serve_page
 
-/// Opens the page in headless Chromium and runs its three calls.
-pub async fn from_the_page() -> anyhow::Result<FromThePage> {
+/// Opens the page in `browser` (from [`Lab::browser`]) and runs its three
+/// calls.
+pub async fn from_the_page(browser: &Browser) -> anyhow::Result<FromThePage> {
     let (addr, stats, server) = serve_page().await?;
-    let browser = Browser::launch().await?;
     let result = async {
         browser.open(&format!("http://{addr}/")).await?;
         let unary: PageCall = browser
@@ -102,14 +105,21 @@ pub async fn from_the_page() -> anyhow::Result<FromThePage> {
         })
     }
     .await;
-    browser.close().await;
     server.abort();
     result
 }
 
+/// The scenario, as `cargo run -p lab-grpc -- browser` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "browser",
+    "gRPC-Web from a page in headless Chromium",
+    "unary and server streaming work; a client stream is refused by the browser",
+)
+.needs(&[Need::Browser]);
+
 /// The `browser` scenario.
-pub async fn run() -> anyhow::Result<Report> {
-    let page = from_the_page().await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let page = from_the_page(lab.browser().await?).await?;
     let mut table = Table::new(
         "gRPC-Web calls made by a page in headless Chromium (fetch, HTTP/1.1)",
         &[

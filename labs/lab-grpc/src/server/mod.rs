@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 use tokio_stream::wrappers::TcpListenerStream;
 use tower::Layer;
 
-use crate::proto::v1::payment_service_server::PaymentServiceServer;
+use crate::proto::v1::payment_service_server::{PaymentService, PaymentServiceServer};
 
 pub use payments::Payments;
 
@@ -64,6 +64,7 @@ pub struct Options {
 /// A server running on a background task; dropping it stops the server.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    /// What the lab's handlers counted (zero for a service of your own).
     pub stats: Arc<Stats>,
     task: JoinHandle<()>,
 }
@@ -82,13 +83,34 @@ pub async fn spawn(options: Options) -> anyhow::Result<RunningServer> {
     spawn_on(listener, options).await
 }
 
-// ANCHOR: serve
-/// Serves the service on `listener` in the background. HTTP/1.1 is accepted
-/// too, for gRPC-Web (which tonic-web translates); gRPC itself is HTTP/2.
+/// Serves the lab's payment service on `listener` in the background.
 pub async fn spawn_on(listener: TcpListener, options: Options) -> anyhow::Result<RunningServer> {
-    let addr = listener.local_addr()?;
     let stats = Arc::new(Stats::default());
-    let mut service = PaymentServiceServer::new(Payments::new(&options.name, stats.clone()));
+    let payments = Payments::new(&options.name, stats.clone());
+    serve(listener, payments, stats, &options)
+}
+
+/// Serves `payments` — any implementation of the service, such as an
+/// exercise's — on a free port of 127.0.0.1, the way [`spawn`] serves the
+/// lab's own. Its [`Stats`] stay at zero: only the lab's handlers count.
+pub async fn spawn_service<S: PaymentService>(payments: S) -> anyhow::Result<RunningServer> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("cannot listen on 127.0.0.1")?;
+    serve(listener, payments, Arc::default(), &Options::default())
+}
+
+// ANCHOR: serve
+/// Serves `payments` on `listener` in the background. HTTP/1.1 is accepted
+/// too, for gRPC-Web (which tonic-web translates); gRPC itself is HTTP/2.
+fn serve<S: PaymentService>(
+    listener: TcpListener,
+    payments: S,
+    stats: Arc<Stats>,
+    options: &Options,
+) -> anyhow::Result<RunningServer> {
+    let addr = listener.local_addr()?;
+    let mut service = PaymentServiceServer::new(payments);
     if let Some(max) = options.max_request_bytes {
         service = service.max_decoding_message_size(max);
     }

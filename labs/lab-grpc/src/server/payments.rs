@@ -95,92 +95,110 @@ pub const LARGE_CHARGE_CENTS: i64 = 1_000_000;
 
 pub(crate) type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
 
+// ANCHOR: charge
+/// The `Charge` handler (unary): one request in, one answer or one status
+/// out. The `PaymentService` implementation below hands each call here.
+async fn charge(
+    service: &Payments,
+    request: Request<ChargeRequest>,
+) -> Result<Response<ChargeResponse>, Status> {
+    let guard = Guard::enter(&service.stats);
+    tokio::time::sleep(hold(&request)).await;
+    let authorized = request.metadata().contains_key("authorization");
+    let charge = request.into_inner();
+    if charge.amount_cents > LARGE_CHARGE_CENTS && !authorized {
+        guard.done();
+        return Err(Status::unauthenticated(
+            "charges over 10 000.00 need an operator's `authorization` metadata",
+        ));
+    }
+    if let Some(fixture) = fixtures::find(&charge.source_token) {
+        guard.done();
+        return Err(fixtures::status(fixture));
+    }
+    if charge.amount_cents <= 0 {
+        guard.done();
+        let details = ErrorDetails::with_bad_request_violation(
+            "amount_cents",
+            format!("must be positive, got {}", charge.amount_cents),
+        );
+        return Err(Status::with_error_details(
+            tonic::Code::InvalidArgument,
+            "the charge request is not valid",
+            details,
+        ));
+    }
+    let transaction_id = {
+        let mut keys = service.keys.lock().unwrap_or_else(|e| e.into_inner());
+        let fresh = format!("{}-tx-{}", service.name, keys.len() + 1);
+        let (amount, id) = keys
+            .entry(charge.idempotency_key.clone())
+            .or_insert((charge.amount_cents, fresh));
+        if !charge.idempotency_key.is_empty() && *amount != charge.amount_cents {
+            guard.done();
+            return Err(Status::already_exists(format!(
+                "idempotency key {} was already used for a charge of {} cents",
+                charge.idempotency_key, amount
+            )));
+        }
+        id.clone()
+    };
+    guard.done();
+    Ok(Response::new(ChargeResponse {
+        transaction_id,
+        status: ChargeStatus::Success as i32,
+    }))
+}
+// ANCHOR_END: charge
+
+// ANCHOR: watch
+/// The `WatchEvents` handler (server streaming): `count` events, or
+/// endless ones for `count` 0, until the client goes away.
+async fn watch_events(
+    service: &Payments,
+    request: Request<WatchRequest>,
+) -> Result<Response<BoxStream<Event>>, Status> {
+    let guard = Guard::enter(&service.stats);
+    let WatchRequest { count, interval_ms } = request.into_inner();
+    let name = service.name.clone();
+    let stream = async_stream(move |tx| async move {
+        let mut id = 0u64;
+        while count == 0 || id < u64::from(count) {
+            id += 1;
+            let event = Event {
+                id,
+                kind: format!("charge.succeeded@{name}"),
+            };
+            // `send` waits while the channel is full: a slow client slows
+            // the server down instead of filling its memory.
+            if tx.send(Ok(event)).await.is_err() {
+                return; // the client went away; the guard counts a cancel
+            }
+            tokio::time::sleep(Duration::from_millis(interval_ms.into())).await;
+        }
+        guard.done();
+    });
+    Ok(Response::new(stream))
+}
+// ANCHOR_END: watch
+
 #[tonic::async_trait]
 impl PaymentService for Payments {
-    // ANCHOR: charge
     async fn charge(
         &self,
         request: Request<ChargeRequest>,
     ) -> Result<Response<ChargeResponse>, Status> {
-        let guard = Guard::enter(&self.stats);
-        tokio::time::sleep(hold(&request)).await;
-        let authorized = request.metadata().contains_key("authorization");
-        let charge = request.into_inner();
-        if charge.amount_cents > LARGE_CHARGE_CENTS && !authorized {
-            guard.done();
-            return Err(Status::unauthenticated(
-                "charges over 10 000.00 need an operator's `authorization` metadata",
-            ));
-        }
-        if let Some(fixture) = fixtures::find(&charge.source_token) {
-            guard.done();
-            return Err(fixtures::status(fixture));
-        }
-        if charge.amount_cents <= 0 {
-            guard.done();
-            let details = ErrorDetails::with_bad_request_violation(
-                "amount_cents",
-                format!("must be positive, got {}", charge.amount_cents),
-            );
-            return Err(Status::with_error_details(
-                tonic::Code::InvalidArgument,
-                "the charge request is not valid",
-                details,
-            ));
-        }
-        let transaction_id = {
-            let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
-            let fresh = format!("{}-tx-{}", self.name, keys.len() + 1);
-            let (amount, id) = keys
-                .entry(charge.idempotency_key.clone())
-                .or_insert((charge.amount_cents, fresh));
-            if !charge.idempotency_key.is_empty() && *amount != charge.amount_cents {
-                guard.done();
-                return Err(Status::already_exists(format!(
-                    "idempotency key {} was already used for a charge of {} cents",
-                    charge.idempotency_key, amount
-                )));
-            }
-            id.clone()
-        };
-        guard.done();
-        Ok(Response::new(ChargeResponse {
-            transaction_id,
-            status: ChargeStatus::Success as i32,
-        }))
+        charge(self, request).await
     }
-    // ANCHOR_END: charge
 
     type WatchEventsStream = BoxStream<Event>;
 
-    // ANCHOR: watch
     async fn watch_events(
         &self,
         request: Request<WatchRequest>,
     ) -> Result<Response<Self::WatchEventsStream>, Status> {
-        let guard = Guard::enter(&self.stats);
-        let WatchRequest { count, interval_ms } = request.into_inner();
-        let name = self.name.clone();
-        let stream = async_stream(move |tx| async move {
-            let mut id = 0u64;
-            while count == 0 || id < u64::from(count) {
-                id += 1;
-                let event = Event {
-                    id,
-                    kind: format!("charge.succeeded@{name}"),
-                };
-                // `send` waits while the channel is full: a slow client slows
-                // the server down instead of filling its memory.
-                if tx.send(Ok(event)).await.is_err() {
-                    return; // the client went away; the guard counts a cancel
-                }
-                tokio::time::sleep(Duration::from_millis(interval_ms.into())).await;
-            }
-            guard.done();
-        });
-        Ok(Response::new(stream))
+        watch_events(self, request).await
     }
-    // ANCHOR_END: watch
 
     async fn batch_import(
         &self,

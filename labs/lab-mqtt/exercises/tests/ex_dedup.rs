@@ -3,14 +3,16 @@
 
 use domain::Reading;
 use lab_mqtt::client::{self, Subscriber};
-use lab_mqtt::{Target, cuts};
+use lab_mqtt::{Lab, cuts};
 use lab_mqtt_exercises::dedup::Dedup;
 use labkit::grade::expect;
 use labkit::wire::Direction;
 
 #[tokio::test]
 async fn each_reading_is_processed_once_despite_redeliveries() {
-    let target = Target::for_tests()
+    let lab = Lab::for_tests();
+    let target = lab
+        .broker()
         .await
         .expect("an MQTT broker (install mosquitto)");
     let mut sub = Subscriber::start(
@@ -28,7 +30,7 @@ async fn each_reading_is_processed_once_despite_redeliveries() {
         let reading = serde_json::to_vec(&Reading::sample(n)).unwrap();
         if n <= 4 {
             cuts::trial(
-                &target,
+                target,
                 1,
                 false,
                 Direction::ToClient,

@@ -6,6 +6,8 @@
 //! in and publishes what its clients say (the lab's `scaleout` scenario
 //! does this for one room). With several rooms, a message said in one room
 //! must reach every listener of that room, on any server, and nobody else.
+//! Other applications may share this Redis, and pub/sub channels ignore
+//! `SELECT`: a room's channel needs a prefix that is the chat's own.
 
 use redis::aio::{MultiplexedConnection, PubSub};
 

@@ -6,6 +6,11 @@
 //! must reach every listener of that room, on any server, and nobody else.
 //! Today every room shares one channel, so every room hears everything.
 //!
+//! Mind the neighbours: other applications may share this Redis, and pub/sub
+//! channels are shared by every client of the server, whatever database
+//! each one `SELECT`ed. A room's channel needs a prefix that is the chat's
+//! own, so that nobody else's `garden` channel is heard in the garden.
+//!
 //! Grade it: `cargo exercises grade realtime-rooms`.
 
 use redis::aio::{MultiplexedConnection, PubSub};

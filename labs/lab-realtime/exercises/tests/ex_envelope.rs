@@ -3,7 +3,7 @@
 
 use lab_realtime_exercises::envelope::{Envelope, call_all};
 use lab_realtime_exercises::support;
-use labkit::grade::expect;
+use labkit::grade::{expect, expect_ok};
 use serde_json::json;
 
 #[tokio::test]
@@ -17,13 +17,20 @@ async fn results_come_back_in_the_order_asked_whatever_order_they_arrive_in() {
         ("medium", json!({"delay_ms": 200, "n": 2})),
         ("fast", json!({"delay_ms": 0, "n": 3})),
     ];
-    let results = tokio::time::timeout(
-        std::time::Duration::from_secs(20),
-        call_all(&mut ws, &calls),
-    )
-    .await
-    .expect("call_all returned within 20 s")
-    .unwrap();
+    let results = expect_ok(
+        tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            call_all(&mut ws, &calls),
+        )
+        .await,
+        "call_all returns within 20 s",
+    );
+    let results = expect_ok(results, "call_all returns the results, not an error");
+    expect(
+        results.len() == calls.len(),
+        "one result per call",
+        &results,
+    );
     let methods: Vec<_> = results.iter().map(|r| r["method"].clone()).collect();
     expect(
         methods == [json!("slow"), json!("medium"), json!("fast")],
@@ -35,6 +42,13 @@ async fn results_come_back_in_the_order_asked_whatever_order_they_arrive_in() {
         ns == [json!(1), json!(2), json!(3)],
         "each result carries its own request's params",
         ns,
+    );
+    let slow_saw = results[0]["requests_so_far"].clone();
+    expect(
+        slow_saw == json!(3),
+        "all three requests are sent at once, before any answer is awaited \
+         (the server had received 3 requests when it answered the slow one)",
+        slow_saw,
     );
 }
 

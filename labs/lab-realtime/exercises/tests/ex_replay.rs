@@ -54,6 +54,53 @@ fn a_client_that_saw_everything_gets_nothing() {
     );
 }
 
+/// A log whose oldest events were trimmed away: ids 8 to 13, so an id is
+/// not a position, and the ids cross from one digit to two.
+fn trimmed_log() -> Vec<Event> {
+    (8..=13)
+        .map(|id| Event {
+            id,
+            kind: "door-opened".into(),
+            data: format!("{{\"door\":{id}}}"),
+        })
+        .collect()
+}
+
+fn ids_after(log: &[Event], last_event_id: &str) -> Vec<String> {
+    parse_sse(&stream_text(log, Some(last_event_id)))
+        .iter()
+        .filter_map(|e| e.id.clone())
+        .collect()
+}
+
+#[test]
+fn a_reconnect_resumes_by_id_not_by_position_in_the_log() {
+    for (header, want) in [
+        ("9", vec!["10", "11", "12", "13"]),
+        ("11", vec!["12", "13"]),
+    ] {
+        let ids = ids_after(&trimmed_log(), header);
+        expect(
+            ids == want,
+            &format!(
+                "with the log trimmed to ids 8..=13, Last-Event-ID: {header} gets {want:?} \
+                 (the events with greater ids, compared as numbers)"
+            ),
+            ids,
+        );
+    }
+}
+
+#[test]
+fn a_client_older_than_the_log_gets_the_whole_log() {
+    let ids = ids_after(&trimmed_log(), "5");
+    expect(
+        ids == ["8", "9", "10", "11", "12", "13"],
+        "Last-Event-ID: 5, older than anything left in the log, gets every event it holds",
+        ids,
+    );
+}
+
 #[test]
 fn multi_line_data_survives_the_trip() {
     let log = vec![Event {

@@ -16,6 +16,9 @@ use tokio::sync::broadcast;
 
 use super::Hub;
 
+// A real service would relay through something that keeps messages (Redis
+// Streams, a broker queue) when a server that is down must not miss them.
+
 /// The Redis channel every server of the room publishes to.
 pub const CHANNEL: &str = "lab-realtime:chat";
 

@@ -34,7 +34,9 @@ pub use chat::Relay;
 
 /// Everything one server shares between its connections.
 pub struct Hub {
-    /// Chapter 1's state: its event log is the one every stream reads.
+    /// Chapter 1's state: its event log is the one every stream reads. A
+    /// real service would keep the log in its database (or a Redis stream),
+    /// not in this process's memory, so it outlives a restart.
     pub rest: Arc<lab_rest::baseline::State>,
     /// Bumped to end every open SSE response at once.
     cut: watch::Sender<u64>,

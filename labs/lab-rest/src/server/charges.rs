@@ -14,9 +14,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use domain::{Charge, ChargeRequest};
 
 use super::AppState;
-use domain::{Charge, ChargeRequest};
 
 /// Every charge made, and the answer given for each idempotency key.
 #[derive(Default)]
@@ -40,8 +40,11 @@ pub enum Outcome {
     KeyReused,
 }
 
+// ANCHOR: charge
+/// A real payment service would keep this ledger in its database, and store
+/// the key and the answer in the same transaction as the charge; here it
+/// lives in memory for the life of the process.
 impl Ledger {
-    // ANCHOR: charge
     /// Charges once per idempotency key; without a key, every call charges.
     pub fn charge(&self, key: Option<&str>, request: ChargeRequest) -> Outcome {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
@@ -65,8 +68,10 @@ impl Ledger {
         }
         Outcome::Created(charge)
     }
-    // ANCHOR_END: charge
+}
+// ANCHOR_END: charge
 
+impl Ledger {
     /// Every charge made so far.
     pub fn charges(&self) -> Vec<Charge> {
         self.inner

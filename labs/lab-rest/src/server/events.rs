@@ -11,13 +11,16 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::{Event, now_us};
 use serde::Deserialize;
 use tokio::sync::watch;
 
 use super::AppState;
-use domain::{Event, now_us};
 
 /// The server's event history, and a signal that fires when it grows.
+///
+/// A real service would keep its events in a durable log (a table, a
+/// stream) so that a restart forgets nothing; this one lives in memory.
 pub struct EventLog {
     events: Mutex<Vec<Event>>,
     /// Carries the id of the newest event; waiting requests watch it.
@@ -52,8 +55,10 @@ impl EventLog {
         let events = self.events.lock().unwrap_or_else(|p| p.into_inner());
         events.iter().filter(|e| e.id > after).cloned().collect()
     }
+}
 
-    // ANCHOR: wait_after
+// ANCHOR: wait_after
+impl EventLog {
     /// Waits until there is an event after `after`, or `timeout` passes.
     ///
     /// No loop with a sleep: the request parks on the watch channel and is
@@ -64,8 +69,8 @@ impl EventLog {
         let _ = tokio::time::timeout(timeout, wait).await;
         self.after(after)
     }
-    // ANCHOR_END: wait_after
 }
+// ANCHOR_END: wait_after
 
 #[derive(Deserialize)]
 pub struct After {

@@ -11,9 +11,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::Product;
 
 use super::AppState;
-use domain::Product;
 
 /// The products, each with a revision that changes when it is edited.
 #[derive(Default)]

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use domain::Reading;
 use serde::Deserialize;
 
 use super::AppState;
-use domain::Reading;
 
 #[derive(Deserialize)]
 pub struct Slow {

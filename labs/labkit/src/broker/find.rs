@@ -14,6 +14,10 @@ use super::recipe::{Recipe, Tls};
 use super::{BrokerError, Kind, Lookup, Options, url};
 
 /// A place a broker can come from, for [`Finder::places`].
+///
+/// Public, like [`Finder`], for labkit's own tests (`tests/broker_resolve.rs`
+/// checks the order place by place); labs call [`super::for_cargo_run`],
+/// [`super::private`] or [`super::mosquitto`] and friends instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Place {
     /// The reader's URL in `MQTT_URL`, `AMQP_URL`, `NATS_URL` or `REDIS_URL`.
@@ -27,6 +31,11 @@ pub enum Place {
 }
 
 /// Which places to try, in what order, with which options and environment.
+///
+/// The functions labs call ([`super::for_cargo_run`], [`super::private`],
+/// [`super::mosquitto`], ...) are one-line uses of it. It is public so that
+/// labkit's own tests can feed it a made-up environment ([`Lookup`]) and a
+/// place order, and for the rare lab that needs an order of its own.
 #[derive(Clone, Debug)]
 pub struct Finder {
     kind: Kind,

@@ -18,6 +18,11 @@ const SBIN_DIRS: [&str; 3] = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
 
 /// The environment variables and program search path that broker
 /// resolution is allowed to see.
+///
+/// Public for tests: labkit's own (`tests/broker_resolve.rs`,
+/// `tests/nginx.rs`) hand [`super::Finder`] or [`crate::nginx::start_with`]
+/// an empty or edited one to see what a reader without a program or with a
+/// bad `MQTT_URL` gets. Labs never need it.
 #[derive(Clone, Debug, Default)]
 pub struct Lookup {
     vars: BTreeMap<String, String>,

@@ -6,6 +6,10 @@
 //! ports and the data directory, so starting again is a restart in place —
 //! what durability lessons need. Dropping the handle ends the processes and
 //! removes the directory.
+//!
+//! A production broker runs as a system service, under its own user, with
+//! storage that outlives any one program; this one lives in a temporary
+//! directory for as long as the test or lab that started it.
 
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, TcpListener};

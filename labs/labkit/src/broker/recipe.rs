@@ -2,7 +2,7 @@
 //! image), its configuration file, its command line and its readiness probe.
 //!
 //! Each kind lives in its own file (`mosquitto.rs`, `rabbitmq.rs`, ...) and
-//! implements [`Recipe`]. Adding a kind (nginx, say) means one new file, one
+//! implements [`Recipe`]. Adding a kind (Kafka, say) means one new file, one
 //! variant of [`Kind`] and one line in [`Kind::recipe`]; starting, stopping,
 //! watching and cleaning up are shared by every kind.
 

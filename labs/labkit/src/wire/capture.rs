@@ -5,6 +5,9 @@
 //! capturing on once ([`capture_to`]), the tour names the scenario that is
 //! running ([`set_label`]), and each [`super::Proxy`] writes its recording
 //! when it is dropped: `DIR/<scenario>-<n>.pcap`.
+//!
+//! Crate-private: only [`crate::cli`] switches it on, from `--pcap DIR`; a
+//! lab that wants one file calls [`Proxy::write_pcap`](super::Proxy::write_pcap).
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -18,7 +21,7 @@ struct Capture {
 static CAPTURE: Mutex<Option<Capture>> = Mutex::new(None);
 
 /// Makes every proxy dropped from now on write a pcap file under `dir`.
-pub fn capture_to(dir: PathBuf) -> std::io::Result<()> {
+pub(crate) fn capture_to(dir: PathBuf) -> std::io::Result<()> {
     std::fs::create_dir_all(&dir)?;
     *CAPTURE.lock().unwrap_or_else(|p| p.into_inner()) = Some(Capture {
         dir,
@@ -29,7 +32,7 @@ pub fn capture_to(dir: PathBuf) -> std::io::Result<()> {
 }
 
 /// Names the files written from now on (the scenario's name).
-pub fn set_label(label: &str) {
+pub(crate) fn set_label(label: &str) {
     if let Some(capture) = CAPTURE.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
         capture.label = label.to_string();
     }

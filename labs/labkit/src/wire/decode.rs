@@ -12,6 +12,52 @@
 //! middle of a unit (the connection was cut, or the snapshot was taken
 //! mid-transfer) or that stops being this protocol is reported in
 //! [`Decoded::stop`], after every unit decoded before that point.
+//!
+//! One entry shape for all of them: `Decoder::decode(&self, &[u8]) ->
+//! Decoded<Unit>` on every byte one side sent, `.complete()` for a
+//! `Result`, [`count`] over a whole recording.
+//!
+//! | module | decoder | unit | what else it offers |
+//! |---|---|---|---|
+//! | [`http1`](super::http1) | `Requests`, `Responses` | `Message` | `parse_requests`/`parse_responses` shorthands, `response_head` |
+//! | [`http2`](super::http2) | `Frames` | `Frame` (HPACK decoded) | `parse` shorthand, stream helpers |
+//! | [`websocket`](super::websocket) | `Frames` (skips the HTTP upgrade) | `Frame` (unmasked) | `encode`, `messages` |
+//! | [`mqtt`](super::mqtt) | `Packets::auto()`, `v311()`, `v5()` | `Packet` | the variable-length integer |
+//! | [`amqp`](super::amqp) | `Frames` | `Frame` | class and method names |
+//!
+//! ```
+//! use labkit::wire::{Decoder, amqp};
+//! let heartbeat = [8, 0, 0, 0, 0, 0, 0, 0xCE];
+//! let frames = amqp::Frames.decode(&heartbeat).complete().unwrap();
+//! assert_eq!(frames[0].label(), "heartbeat");
+//! ```
+//!
+//! ## How to add a decoder (ZMTP, NATS, Cap'n Proto, ...)
+//!
+//! 1. A file `wire/<protocol>.rs` whose `//!` describes the framing as the
+//!    specification does (with section numbers) and says what counts as
+//!    header and what as body.
+//! 2. A unit type implementing [`Unit`] (`#[derive(Debug, Clone,
+//!    PartialEq, Eq)]`, with its `offset` in the stream when a lesson needs
+//!    to place it), and a decoder type named for its units, plural
+//!    (`Frames`, `Packets`, `Messages`), implementing [`Decoder`].
+//!    Override [`Decoder::decode_conn`] only when one direction cannot be
+//!    read without the other. No free `parse` function: the trait is the
+//!    entry.
+//! 3. Every byte is accounted for: the units' `wire_len` adds up to the
+//!    stream up to [`Decoded::stop`]; a cut stream stops `Incomplete` right
+//!    after the last whole unit, foreign bytes stop `Invalid` with a reason,
+//!    a protocol switch stops `Handover`. Never a panic.
+//! 4. `tests/wire_<protocol>.rs`, with
+//!    - hand-made units from the specification (the sizes it fixes);
+//!    - the property test: `wire_support::assert_every_cut_stops_cleanly`
+//!      on a stream of several units (checks point 3 at every cut);
+//!    - **agreement with tshark**: real traffic from a client we did not
+//!      write, through a [`Proxy`](super::Proxy), saved with
+//!      `write_pcap`, read back with [`tshark::fields`](super::tshark::fields)
+//!      (`-d tcp.port==PORT,<dissector>`), the same units in the same order
+//!      (see `tests/wire_amqp.rs`, `wire_mqtt.rs`).
+//! 5. A line in the table above and in [`super`]'s list.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -192,13 +192,15 @@ impl Unit for Message {
     }
 }
 
-/// Cuts everything a client sent on one connection into requests.
+/// Cuts everything a client sent on one connection into requests
+/// (shorthand for `Requests.decode(stream)`).
 pub fn parse_requests(stream: &[u8]) -> Decoded<Message> {
     parse(stream, Side::Requests, &[])
 }
 
-/// Cuts everything a server sent on one connection into responses, taking
-/// 1xx, 204 and 304 responses as bodiless. When some requests were `HEAD`,
+/// Cuts everything a server sent on one connection into responses
+/// (shorthand for `Responses.decode(stream)`), taking 1xx, 204 and 304
+/// responses as bodiless. When some requests were `HEAD`,
 /// use [`parse_responses_to`] (or the [`Responses`] decoder on a recording).
 pub fn parse_responses(stream: &[u8]) -> Decoded<Message> {
     parse(stream, Side::Responses, &[])

@@ -259,8 +259,9 @@ impl Decoder for Frames {
     }
 }
 
-/// Cuts everything one side of a connection sent into frames, decoding
-/// header blocks with HPACK along the way. A client's stream may start with
+/// Cuts everything one side of a connection sent into frames (shorthand
+/// for `Frames.decode(stream)`), decoding header blocks with HPACK along
+/// the way. A client's stream may start with
 /// the preface; a server's does not.
 pub fn parse(stream: &[u8]) -> Decoded<Frame> {
     let mut decoded = Decoded {

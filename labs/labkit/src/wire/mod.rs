@@ -11,9 +11,17 @@
 //!   same proxy is where [`crate::fault`] breaks the network on purpose.
 //! - [`decode`] defines how a protocol's decoder cuts one direction of a
 //!   recorded connection into units (messages, packets, frames) and how to
-//!   count them; [`http1`] is the first such decoder.
+//!   count them; [`http1`], [`http2`], [`websocket`], [`mqtt`] and [`amqp`]
+//!   are the decoders, all with that one shape (its docs say how to add one).
 //! - [`pcap`] writes a recording as a capture file that Wireshark and tshark
-//!   open, so a decoder we wrote can be checked against one we did not.
+//!   open, so a decoder we wrote can be checked against one we did not;
+//!   [`tshark`] reads it back. `--pcap DIR` on a lab's command line makes
+//!   every proxy write one when it drops (`capture.rs`, used by [`crate::cli`]).
+//!
+//! The proxy is a user-space relay, not a packet capture: it sees the byte
+//! stream each side wrote, in the chunks it happened to read them, and no
+//! TCP segments, retransmissions or window sizes — which is what the
+//! lessons count, and why the pcap files it writes invent their TCP headers.
 //!
 //! ```no_run
 //! # async fn demo(server: std::net::SocketAddr) -> anyhow::Result<()> {
@@ -29,7 +37,7 @@
 //! ```
 
 pub mod amqp;
-pub mod capture;
+pub(crate) mod capture;
 pub mod decode;
 pub mod http1;
 pub mod http2;

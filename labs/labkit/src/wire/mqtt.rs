@@ -21,16 +21,16 @@
 //! ([`Packets::decode_conn`] looks at the client's side for it).
 //!
 //! ```
-//! use labkit::wire::mqtt;
+//! use labkit::wire::{Decoder, mqtt};
 //! // PUBLISH, QoS 0, topic "a/b", payload "21.5"
 //! let stream = [0x30, 9, 0, 3, b'a', b'/', b'b', b'2', b'1', b'.', b'5'];
-//! let packets = mqtt::Packets::v311().decode_all(&stream).unwrap();
+//! let packets = mqtt::Packets::v311().decode(&stream).complete().unwrap();
 //! assert_eq!(packets[0].kind, mqtt::Kind::Publish);
 //! assert_eq!(packets[0].topic.as_deref(), Some("a/b"));
 //! assert_eq!((packets[0].header_len, packets[0].payload_len), (7, 4));
 //! ```
 
-use super::decode::{DecodeError, Decoded, Decoder, Stop, StopReason, Unit};
+use super::decode::{Decoded, Decoder, Stop, StopReason, Unit};
 use super::{ConnRecord, Direction};
 
 /// The largest remaining length four bytes can say: 268,435,455 (256 MiB − 1).
@@ -212,11 +212,6 @@ impl Packets {
     /// MQTT 5.0 (protocol level 5), whatever the stream says.
     pub fn v5() -> Packets {
         Packets { level: Some(5) }
-    }
-
-    /// Decodes a whole stream, or says where it stopped and why.
-    pub fn decode_all(&self, stream: &[u8]) -> Result<Vec<Packet>, DecodeError> {
-        self.decode(stream).complete()
     }
 }
 

@@ -8,6 +8,10 @@
 //! more loopback hop each way plus a lock and a copy per chunk for the record
 //! (about 11 µs more per echo round trip in a release build here; see
 //! `tests/wire_record.rs`), and never changes what arrives or in what order.
+//!
+//! A production L4 proxy (HAProxy, Envoy) balances over many upstreams,
+//! checks their health and splices bytes without copying them; this one has
+//! one upstream and copies every chunk, because recording it is the point.
 
 use std::convert::Infallible;
 use std::io;

@@ -6,7 +6,7 @@
 //! 0, 2 or 8 more bytes of payload length (for payloads of 126 bytes or
 //! more, and of 65,536 or more), a 4-byte masking key on frames a client
 //! sent, then the payload. This decoder skips the HTTP handshake (using the
-//! [`http1`](super::http1) decoder, which stops with a handover at the
+//! [`http1`] decoder, which stops with a handover at the
 //! `101`) and reads the frames that follow, unmasking client payloads so a
 //! lesson can show what was sent.
 //!
@@ -163,7 +163,7 @@ impl Decoder for Frames {
 /// An error when the stream holds no complete upgrade: the server answered
 /// something other than `101` (then nothing after it is WebSocket), or the
 /// recording stops inside the heads.
-pub fn handshake_len(stream: &[u8], dir: Direction) -> Result<usize, Stop> {
+fn handshake_len(stream: &[u8], dir: Direction) -> Result<usize, Stop> {
     let decoded = match dir {
         Direction::ToServer => http1::parse_requests(stream),
         Direction::ToClient => http1::parse_responses(stream),
@@ -187,7 +187,7 @@ pub fn handshake_len(stream: &[u8], dir: Direction) -> Result<usize, Stop> {
 
 /// Decodes frames from `stream`; offsets in a [`Stop`] are reported from
 /// `base`, the position of `stream` in the whole connection.
-pub fn parse_frames(stream: &[u8], base: usize) -> Decoded<Frame> {
+fn parse_frames(stream: &[u8], base: usize) -> Decoded<Frame> {
     let mut units = Vec::new();
     let mut pos = 0;
     while pos < stream.len() {

@@ -183,3 +183,58 @@ pub async fn call(
     let body = res.into_body().collect().await.unwrap().to_bytes();
     (status, body)
 }
+
+/// The property every decoder keeps, checked at every cut of a `stream`
+/// that decodes completely: the stream cut after `n` bytes decodes to the
+/// units that end within those `n` bytes — the same names and sizes, in
+/// order — and then either ends exactly on a unit boundary or stops as
+/// `Incomplete` right after the last whole unit. Never a panic, never a
+/// unit made up from half of one.
+///
+/// Units are compared by name and sizes, not in full: what a unit *means*
+/// may depend on units after it (an HTTP/2 header block split over
+/// HEADERS and CONTINUATION is attached once it is whole).
+///
+/// For decoders whose units carry their own length (every one so far; an
+/// HTTP/1.1 response that runs until the server closes has no length, so
+/// a shorter stream is a shorter body, not a cut).
+pub fn assert_every_cut_stops_cleanly<D: labkit::wire::Decoder>(decoder: &D, stream: &[u8]) {
+    use labkit::wire::{StopReason, Unit};
+    let shape = |units: &[D::Unit]| -> Vec<(String, usize, usize)> {
+        units
+            .iter()
+            .map(|u| (u.name(), u.header_len(), u.body_len()))
+            .collect()
+    };
+    let whole = decoder
+        .decode(stream)
+        .complete()
+        .expect("the stream to cut decodes completely");
+    assert!(!whole.is_empty(), "a stream with units to cut");
+    let whole = shape(&whole);
+    for cut in 0..=stream.len() {
+        let part = decoder.decode(&stream[..cut]);
+        let n = part.units.len();
+        assert_eq!(
+            shape(&part.units),
+            whole[..n],
+            "cut at {cut}: the units before it"
+        );
+        let used: usize = part.units.iter().map(Unit::wire_len).sum();
+        assert!(used <= cut, "cut at {cut}: {used} bytes of units");
+        match part.stop {
+            None => assert_eq!(used, cut, "cut at {cut}: no stop, so every byte is a unit"),
+            Some(stop) => {
+                assert_eq!(
+                    (stop.offset, stop.remaining, stop.reason),
+                    (used, cut - used, StopReason::Incomplete),
+                    "cut at {cut}: a stop right after the last whole unit"
+                );
+                assert!(
+                    n < whole.len() && used + whole[n].1 + whole[n].2 > cut,
+                    "cut at {cut}: the next unit really was cut"
+                );
+            }
+        }
+    }
+}

@@ -2,14 +2,26 @@
 //! for byte: an ordinary `GET`, an ordinary `200` with
 //! `Content-Type: text/event-stream`, and a body that never ends on its own,
 //! made of small text blocks separated by blank lines.
+//!
+//! The server side of the stream is [`crate::server`]'s `/sse` route; this
+//! file only reads it.
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use serde_json::json;
 
+use crate::Lab;
 use crate::server::Hub;
+
+/// The scenario, as `cargo run -p lab-realtime -- sse` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "sse",
+    "a server-sent events response, line by line: id, event, data, retry",
+    "a plain GET and a plain 200; the body is text blocks ended by blank lines",
+);
 
 /// One SSE response as received.
 #[derive(Debug, Clone)]
@@ -49,8 +61,9 @@ pub async fn raw(server: SocketAddr, hub: &Hub, events: usize) -> anyhow::Result
 }
 
 /// The `sse` scenario.
-pub async fn run(server: SocketAddr, hub: &Hub) -> anyhow::Result<Report> {
-    let r = raw(server, hub, 3).await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let server = lab.server().await?;
+    let r = raw(server.addr, &server.hub, 3).await?;
     let mut table = Table::new(
         "GET /sse?limit=3: the response body, line by line",
         &["line"],

@@ -14,7 +14,15 @@ use labkit::wire::mqtt::{Kind, Packet, Packets};
 use labkit::wire::{Decoder, Direction, Proxy};
 
 use crate::client;
-use crate::target::Target;
+use crate::{Broker, Lab};
+use labkit::cli::Scenario;
+
+/// The scenario, as `cargo run -p lab-mqtt -- bytes` runs it.
+pub const SCENARIO: Scenario = Scenario::tour(
+    "bytes",
+    "one reading as an MQTT PUBLISH (QoS 0, 1, 2) and as Chapter 1's HTTP POST",
+    "the bytes before the reading: the topic travels in every PUBLISH, headers in every POST",
+);
 
 /// The topic a greenhouse sensor publishes its readings on.
 pub const TOPIC: &str = "greenhouse/7/readings";
@@ -42,8 +50,8 @@ impl Cost {
 /// Publishes one reading at each QoS level on one connection through a
 /// recording proxy, and returns the PUBLISH packets and the packets that
 /// answered them, as the decoder read them off the wire.
-pub async fn publishes(target: &Target) -> anyhow::Result<Vec<(Packet, Vec<Packet>)>> {
-    let proxy = Proxy::start(target.addr()).await?;
+pub async fn publishes(broker: &Broker) -> anyhow::Result<Vec<(Packet, Vec<Packet>)>> {
+    let proxy = Proxy::start(broker.addr()).await?;
     let (client, mut events, _) =
         client::connect(client::options("sensor-7", proxy.addr())).await?;
     let reading = serde_json::to_vec(&Reading::sample(7))?;
@@ -88,9 +96,9 @@ pub async fn publishes(target: &Target) -> anyhow::Result<Vec<(Packet, Vec<Packe
 // ANCHOR_END: measure
 
 /// The MQTT costs (QoS 0, 1, 2) and Chapter 1's HTTP POST, side by side.
-pub async fn compare(target: &Target) -> anyhow::Result<Vec<Cost>> {
+pub async fn compare(broker: &Broker) -> anyhow::Result<Vec<Cost>> {
     let mut costs = Vec::new();
-    for (publish, answers) in publishes(target).await? {
+    for (publish, answers) in publishes(broker).await? {
         let qos = publish.qos().unwrap_or(0);
         // PUBREL travels client → server but answers nothing new: count it
         // with the answers, as the price of the guarantee.
@@ -116,8 +124,9 @@ pub async fn compare(target: &Target) -> anyhow::Result<Vec<Cost>> {
 }
 
 /// The `bytes` scenario.
-pub async fn run(target: &Target) -> anyhow::Result<Report> {
-    let costs = compare(target).await?;
+pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
+    let broker = lab.broker().await?;
+    let costs = compare(broker).await?;
     let mut table = Table::new(
         format!(
             "One reading ({} bytes of JSON) sent to a broker or a server",
