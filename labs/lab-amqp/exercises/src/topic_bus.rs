@@ -4,7 +4,10 @@
 //! e.g. `order.eu.created` or `order.us.refunded`. `subscribe` declares a
 //! service's own queue and binds it so that it receives exactly the events
 //! it asked for: `region` `None` means every region, `event` `None` means
-//! every event. Today every service binds `#` and gets everything.
+//! every event. The exchange carries other traffic too: invoice events
+//! (`invoice.<region>.<event>`) and the four-word keys another team uses to
+//! replay history (`order.<region>.<event>.replay`); no service here wants
+//! either. Today every service binds `#` and gets everything.
 //!
 //! Grade it: `cargo exercises grade amqp-topic-bus`.
 

@@ -23,7 +23,14 @@ async fn every_confirmed_message_survives_a_broker_crash() {
     let limits = format!(r#"{{"max-length":{CAP},"overflow":"reject-publish"}}"#);
     rabbitmqctl(
         &broker,
-        &["set_policy", "cap", &pattern, &limits, "--apply-to", "queues"],
+        &[
+            "set_policy",
+            "cap",
+            &pattern,
+            &limits,
+            "--apply-to",
+            "queues",
+        ],
     )
     .expect("rabbitmqctl set_policy on the private broker");
 

@@ -1,6 +1,7 @@
 //! Grading test for `amqp-topic-bus`: three services subscribe with
-//! different interests; four events are published; each service must get
-//! exactly its own.
+//! different interests; four order events are published, with an invoice
+//! event and two four-word replay keys around them; each service must get
+//! exactly its own order events.
 
 use lab_amqp_exercises::{support, topic_bus};
 use labkit::grade::expect_eq;
@@ -47,6 +48,8 @@ async fn each_service_gets_exactly_the_events_it_asked_for() {
         "order.eu.refunded",
         "order.us.created",
         "invoice.eu.created",
+        "order.eu.created.replay",
+        "order.us.refunded.replay",
     ] {
         ch.basic_publish(
             &exchange,
@@ -67,12 +70,12 @@ async fn each_service_gets_exactly_the_events_it_asked_for() {
     expect_eq(
         got(eu).await,
         vec!["order.eu.created".to_string(), "order.eu.refunded".into()],
-        "the EU shop gets every EU order event and nothing else",
+        "the EU shop gets every EU order event and nothing else (no replays)",
     );
     expect_eq(
         got(refunds).await,
         vec!["order.us.refunded".to_string(), "order.eu.refunded".into()],
-        "the refund service gets refunds from every region",
+        "the refund service gets refunds from every region (no replays)",
     );
     expect_eq(
         got(audit).await,
@@ -82,6 +85,6 @@ async fn each_service_gets_exactly_the_events_it_asked_for() {
             "order.eu.refunded".into(),
             "order.us.created".into(),
         ],
-        "the audit service gets every order event, but no invoice events",
+        "the audit service gets every order event, but no invoice events and no replays",
     );
 }

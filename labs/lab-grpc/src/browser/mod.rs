@@ -7,8 +7,8 @@
 //! the page (served by the same server, [`page.html`]) encodes its protobuf
 //! bytes by hand and calls the same service as every other scenario.
 //!
-//! The scenario starts `chromedriver`, lets it start Chromium, opens the page
-//! and runs its functions through WebDriver (the fantoccini crate): a unary
+//! The lab ([`crate::Lab::browser`]) starts `chromedriver`, which starts
+//! Chromium; the scenario opens the page in it and runs the page's functions through WebDriver (the fantoccini crate): a unary
 //! call, a server-streaming call, and an attempt at a client stream, which
 //! Chromium refuses over HTTP/1.1.
 

@@ -66,7 +66,15 @@ pub async fn get_product(
     let etag = etag_of(&product);
     let etag_header = HeaderValue::from_str(&etag).expect("an ETag is plain ASCII");
     if still_fresh(&headers, &etag) {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header)]).into_response();
+        // axum would write `content-length: 0` for the empty body, which RFC
+        // 9110 §8.6 forbids in a 304: the field may only state the length
+        // the 200 answer would have had. So state that length.
+        let length = serde_json::to_vec(&product).map_or(0, |body| body.len());
+        let headers = [
+            (header::ETAG, etag_header),
+            (header::CONTENT_LENGTH, length.into()),
+        ];
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     ([(header::ETAG, etag_header)], Json(product)).into_response()
 }

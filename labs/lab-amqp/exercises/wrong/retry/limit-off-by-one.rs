@@ -1,0 +1,50 @@
+//! Wrong: `x-delivery-limit` set to `retries + 1`, counting the first delivery as a retry, so the job is tried once too often.
+
+use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
+use lapin::types::{AMQPValue, FieldTable, ShortString};
+use lapin::{Channel, ExchangeKind};
+
+pub async fn declare_pipeline(
+    ch: &Channel,
+    work: &str,
+    dead: &str,
+    retries: u32,
+) -> anyhow::Result<()> {
+    let dlx = format!("{dead}.dlx");
+    let durable = || QueueDeclareOptions {
+        durable: true,
+        ..Default::default()
+    };
+    ch.exchange_declare(
+        &dlx,
+        ExchangeKind::Fanout,
+        ExchangeDeclareOptions::default(),
+        FieldTable::default(),
+    )
+    .await?;
+    ch.queue_declare(dead, durable(), FieldTable::default())
+        .await?;
+    ch.queue_bind(
+        dead,
+        &dlx,
+        "",
+        QueueBindOptions::default(),
+        FieldTable::default(),
+    )
+    .await?;
+    let mut args = FieldTable::default();
+    args.insert(
+        ShortString::from("x-queue-type"),
+        AMQPValue::LongString("quorum".into()),
+    );
+    args.insert(
+        ShortString::from("x-delivery-limit"),
+        AMQPValue::LongInt(retries as i32 + 1),
+    );
+    args.insert(
+        ShortString::from("x-dead-letter-exchange"),
+        AMQPValue::LongString(dlx.as_str().into()),
+    );
+    ch.queue_declare(work, durable(), args).await?;
+    Ok(())
+}
