@@ -74,6 +74,31 @@ pub fn header<'a>(list: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// The time a `grpc-timeout` header gives the server, or `None` when the
+/// value is not one: at most 8 digits and a unit, `H` hours, `M` minutes,
+/// `S` seconds, `m` milliseconds, `u` microseconds, `n` nanoseconds
+/// (gRPC over HTTP/2, "Timeout"). `"150000u"` is 150 ms.
+pub fn grpc_timeout(value: &str) -> Option<std::time::Duration> {
+    use std::time::Duration;
+    if !value.is_ascii() {
+        return None;
+    }
+    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(n * 3600),
+        "M" => Duration::from_secs(n * 60),
+        "S" => Duration::from_secs(n),
+        "m" => Duration::from_millis(n),
+        "u" => Duration::from_micros(n),
+        "n" => Duration::from_nanos(n),
+        _ => return None,
+    })
+}
+
 // ANCHOR: messages
 /// Cuts the concatenated DATA of a stream into gRPC messages; errors if
 /// bytes are left over (a message cut short).
@@ -158,4 +183,25 @@ pub fn calls(conn: &ConnRecord) -> anyhow::Result<Vec<Call>> {
         calls.push(call);
     }
     Ok(calls)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::grpc_timeout;
+
+    #[test]
+    fn grpc_timeout_reads_every_unit_and_refuses_the_rest() {
+        assert_eq!(grpc_timeout("150000u"), Some(Duration::from_millis(150)));
+        assert_eq!(grpc_timeout("5S"), Some(Duration::from_secs(5)));
+        assert_eq!(grpc_timeout("2H"), Some(Duration::from_secs(7200)));
+        assert_eq!(
+            grpc_timeout("99999999n"),
+            Some(Duration::from_nanos(99_999_999))
+        );
+        for bad in ["", "S", "150", "150x", "123456789m", "1.5S", "-1S", "5é"] {
+            assert_eq!(grpc_timeout(bad), None, "{bad:?}");
+        }
+    }
 }

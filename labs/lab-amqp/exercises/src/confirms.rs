@@ -1,8 +1,10 @@
 //! Exercise `amqp-confirms`: a publisher that never loses a confirmed message.
 //!
 //! `publish_all` declares `queue`, publishes every message into it and
-//! returns how many the broker has *confirmed* it holds. The grading test
-//! then crashes the broker (SIGKILL — nothing is flushed on the way down),
+//! returns how many the broker has *confirmed* it holds — not how many you
+//! sent: a broker may refuse a message (a nack), as a full queue does. The
+//! grading test caps the queue with a policy so that some are refused, then
+//! crashes the broker (SIGKILL — nothing is flushed on the way down),
 //! starts it again and counts the queue: it must hold every message you
 //! said was confirmed.
 //!

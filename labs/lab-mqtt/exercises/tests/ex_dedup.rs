@@ -1,11 +1,13 @@
 //! Grading tests for `mqtt-dedup`: readings published at QoS 1 through a
-//! proxy that cuts the PUBACK, so a real Mosquitto delivers some twice.
+//! proxy that cuts the PUBACK, so a real Mosquitto delivers some twice;
+//! then copies that arrive behind newer readings, as a resend after a
+//! reconnect does.
 
 use domain::Reading;
 use lab_mqtt::client::{self, Subscriber};
 use lab_mqtt::{Lab, cuts};
 use lab_mqtt_exercises::dedup::Dedup;
-use labkit::grade::expect;
+use labkit::grade::{expect, expect_eq};
 use labkit::wire::Direction;
 
 #[tokio::test]
@@ -83,5 +85,23 @@ async fn each_reading_is_processed_once_despite_redeliveries() {
         !dedup.accept(b"not json"),
         "a payload that is not a reading is refused",
         true,
+    );
+}
+
+#[test]
+fn a_copy_is_refused_even_after_newer_readings() {
+    // A copy does not always follow its original at once: a message resent
+    // after a reconnect arrives behind whatever was sent meanwhile, by this
+    // sensor and by others. Readings 1 and 17 come from the same sensor
+    // (greenhouse-1) a few seconds apart; reading 2 from another one.
+    let json = |n: u64| serde_json::to_vec(&Reading::sample(n)).unwrap();
+    let mut dedup = Dedup::new();
+    let verdicts: Vec<bool> = [1, 2, 17, 1, 2, 17, 18]
+        .map(|n| dedup.accept(&json(n)))
+        .to_vec();
+    expect_eq(
+        verdicts,
+        vec![true, true, true, false, false, false, true],
+        "readings 1, 2, 17 are accepted, their later copies refused, and reading 18 accepted",
     );
 }

@@ -1,13 +1,16 @@
 //! Grading tests for `mqtt-request`: a real Mosquitto, and the lab's valve
 //! controller, which sends a decoy answer before the real one.
 
+use lab_mqtt::Lab;
 use lab_mqtt::mqtt5::valve_controller;
 use lab_mqtt_exercises::request::ask;
 use labkit::grade::expect;
 
 #[tokio::test]
 async fn the_answer_is_the_one_that_carries_your_correlation_data() {
-    let broker = labkit::broker::mosquitto()
+    let lab = Lab::for_tests();
+    let broker = lab
+        .broker()
         .await
         .expect("an MQTT broker (install mosquitto)");
     let controller = valve_controller(broker.addr()).await.unwrap();

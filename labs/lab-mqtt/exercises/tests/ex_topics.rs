@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use lab_mqtt::Lab;
 use lab_mqtt::client::{self, Subscriber};
 use lab_mqtt_exercises::topics::matches;
 use labkit::grade::expect;
@@ -45,7 +46,9 @@ fn filters_match_as_the_specification_says() {
 
 #[tokio::test]
 async fn your_answers_agree_with_a_real_broker() {
-    let broker = labkit::broker::mosquitto()
+    let lab = Lab::for_tests();
+    let broker = lab
+        .broker()
         .await
         .expect("an MQTT broker (install mosquitto)");
     let topics = [

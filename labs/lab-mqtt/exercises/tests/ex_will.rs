@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use lab_mqtt::Lab;
 use lab_mqtt::client::{self, Subscriber};
 use lab_mqtt_exercises::will::{device_options, status_topic};
 use labkit::grade::expect;
@@ -11,7 +12,9 @@ use labkit::wire::Proxy;
 
 #[tokio::test]
 async fn dashboards_learn_that_a_silent_sensor_is_offline() {
-    let broker = labkit::broker::mosquitto()
+    let lab = Lab::for_tests();
+    let broker = lab
+        .broker()
         .await
         .expect("an MQTT broker (install mosquitto)");
     let topic = status_topic("sensor-42");

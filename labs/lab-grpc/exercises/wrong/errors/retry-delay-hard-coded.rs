@@ -1,0 +1,53 @@
+//! Wrong: the `RetryInfo` always says 30 s, the delay in the example, instead of the error's own `retry_after`.
+
+use std::time::Duration;
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+/// What can go wrong with a charge, in the service's own terms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChargeError {
+    Invalid {
+        field: String,
+        why: String,
+    },
+    RateLimited {
+        retry_after: Duration,
+    },
+    InsufficientFunds {
+        account: String,
+        needed_cents: i64,
+        available_cents: i64,
+    },
+    UnknownCard {
+        token: String,
+    },
+}
+
+/// The status a client receives for `error`.
+pub fn to_status(error: &ChargeError) -> Status {
+    let (code, message, details) = match error {
+        ChargeError::Invalid { field, why } => (
+            Code::InvalidArgument,
+            format!("{field} {why}"),
+            ErrorDetails::with_bad_request_violation(field, why),
+        ),
+        ChargeError::RateLimited { .. } => (
+            Code::ResourceExhausted,
+            "too many charges; slow down".to_string(),
+            ErrorDetails::with_retry_info(Some(Duration::from_secs(30))),
+        ),
+        ChargeError::InsufficientFunds { account, .. } => (
+            Code::FailedPrecondition,
+            format!("{account} has not enough funds"),
+            ErrorDetails::with_precondition_failure_violation("FUNDS", account, "not enough funds"),
+        ),
+        ChargeError::UnknownCard { token } => (
+            Code::NotFound,
+            format!("no card under {token}"),
+            ErrorDetails::with_resource_info("card", token, "", "no card is stored under this token"),
+        ),
+    };
+    Status::with_error_details(code, message, details)
+}
