@@ -111,12 +111,17 @@ pub async fn round_robin(
 }
 // ANCHOR_END: round_robin
 
-/// How many messages a fast and a slow consumer each handled.
+/// How many messages a fast and a slow consumer each handled, and when
+/// each finished its last one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split {
     pub prefetch: u16,
     pub fast: usize,
     pub slow: usize,
+    /// Since the first publish, until the fast consumer acked its last message.
+    pub fast_done: Duration,
+    /// Since the first publish, until the slow consumer acked its last message.
+    pub slow_done: Duration,
 }
 
 // ANCHOR: prefetch
@@ -144,19 +149,22 @@ pub async fn prefetch_split(
             }
         });
     }
+    let start = std::time::Instant::now();
     fill(&ch, &q, messages).await?;
     let mut split = Split {
         prefetch,
         fast: 0,
         slow: 0,
+        fast_done: Duration::ZERO,
+        slow_done: Duration::ZERO,
     };
     for _ in 0..messages {
         match tokio::time::timeout(PATIENCE, rx.recv())
             .await?
             .context("consumers stopped")?
         {
-            true => split.slow += 1,
-            false => split.fast += 1,
+            true => (split.slow, split.slow_done) = (split.slow + 1, start.elapsed()),
+            false => (split.fast, split.fast_done) = (split.fast + 1, start.elapsed()),
         }
     }
     conn.close(200, "done").await.ok();
@@ -317,11 +325,23 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     report.table(t);
     let mut t = Table::new(
         "A fast and a slow (100 ms) consumer share 40 messages",
-        &["prefetch", "fast consumer", "slow consumer"],
+        &[
+            "prefetch",
+            "fast consumer",
+            "slow consumer",
+            "fast done after",
+            "slow done after",
+        ],
     );
     for p in [1, 100] {
         let s = prefetch_split(url, p, 40, 100).await?;
-        t.row([p.to_string(), s.fast.to_string(), s.slow.to_string()]);
+        t.row([
+            p.to_string(),
+            s.fast.to_string(),
+            s.slow.to_string(),
+            format!("{:.2} s", s.fast_done.as_secs_f64()),
+            format!("{:.2} s", s.slow_done.as_secs_f64()),
+        ]);
     }
     report.table(t);
     let f = answers(url).await?;

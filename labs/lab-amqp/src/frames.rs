@@ -37,6 +37,8 @@ pub struct Capture {
     pub publish_channel: u16,
     pub consume_channel: u16,
     pub body: String,
+    /// The queue's name, which travels in `basic.publish` and `basic.deliver`.
+    pub queue: String,
     pub proxy: Proxy,
 }
 
@@ -50,17 +52,21 @@ pub async fn capture(url: &str, broker: std::net::SocketAddr) -> anyhow::Result<
     let conn = support::connect(&crate::via(url, proxy.addr())).await?;
     let consume = conn.create_channel().await?;
     let publish = conn.create_channel().await?;
-    let q = support::unique("frames");
-    consume
+    // The broker names the queue (`amq.gen-` and 22 characters, always 30):
+    // the name travels in the publish and the delivery, so a name of fixed
+    // length keeps their byte counts the same from run to run.
+    let q = consume
         .queue_declare(
-            &q,
+            "",
             QueueDeclareOptions {
-                auto_delete: true,
+                exclusive: true,
                 ..Default::default()
             },
             FieldTable::default(),
         )
-        .await?;
+        .await?
+        .name()
+        .to_string();
     let mut deliveries = consume
         .basic_consume(
             &q,
@@ -103,6 +109,7 @@ pub async fn capture(url: &str, broker: std::net::SocketAddr) -> anyhow::Result<
         publish_channel: publish.id(),
         consume_channel: consume.id(),
         body: String::from_utf8_lossy(&d.data).into_owned(),
+        queue: q,
         proxy,
     })
 }

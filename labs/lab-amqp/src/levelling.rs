@@ -28,7 +28,9 @@ pub struct Levelling {
     pub publish_time: Duration,
     /// Messages the consumer processed, in order received.
     pub consumed: usize,
-    /// (seconds since the burst began, messages ready in the queue).
+    /// (seconds since the burst began, messages ready in the queue); the
+    /// time is taken when the question is sent, so a sample timed after
+    /// `publish_time` counted a queue that held the whole burst already.
     pub depth: Vec<(f64, u32)>,
 }
 
@@ -83,13 +85,14 @@ pub async fn level(url: &str, burst: usize, work_ms: u64) -> anyhow::Result<Leve
                 ..Default::default()
             };
             loop {
+                let asked = start.elapsed().as_secs_f64();
                 let Ok(info) = probe
                     .queue_declare(&q, passive, FieldTable::default())
                     .await
                 else {
                     break;
                 };
-                depth.push((start.elapsed().as_secs_f64(), info.message_count()));
+                depth.push((asked, info.message_count()));
                 if start.elapsed() > Duration::from_millis(300) && info.message_count() == 0 {
                     break;
                 }

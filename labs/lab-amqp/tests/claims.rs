@@ -50,6 +50,11 @@ async fn a_message_is_three_frames_and_channels_share_one_connection(b: &Broker)
     );
     // The body frame is the 16-byte body plus 8 bytes of framing.
     assert_eq!(publish[2].wire_len, c.body.len() + 8);
+    // The method frame: 8 of framing, 9 of class, method, exchange "" and
+    // flags, and the queue name with its length octet — named by the
+    // broker, always 30 characters, so always 47 bytes.
+    assert_eq!(c.queue.len(), 30, "a server-named queue: {}", c.queue);
+    assert_eq!(publish[0].wire_len, 17 + c.queue.len());
     assert_eq!(c.body, "order 42 shipped");
     tshark_agrees(&c);
 }
@@ -253,6 +258,22 @@ async fn a_queue_absorbs_a_burst_and_drains_it(b: &Broker) {
         l.peak()
     );
     assert_eq!(l.depth.last().map(|d| d.1), Some(0), "drained to empty");
+    // Once the whole burst was confirmed nothing more comes in, so every
+    // depth asked for after that is no higher than the one before it.
+    let after_burst: Vec<u32> = l
+        .depth
+        .iter()
+        .filter(|d| d.0 >= l.publish_time.as_secs_f64())
+        .map(|d| d.1)
+        .collect();
+    assert!(
+        after_burst.len() >= 2,
+        "sampled while draining: {after_burst:?}"
+    );
+    assert!(
+        after_burst.windows(2).all(|w| w[1] <= w[0]),
+        "the depth never rises once the burst is published: {after_burst:?}"
+    );
     let peak_at = l.depth.iter().position(|d| d.1 == l.peak()).unwrap();
     // The consumer sleeps 10 ms per message, so draining the peak cannot
     // take less than peak × 10 ms: the queue empties at the consumer's pace.

@@ -81,10 +81,25 @@ pub struct Timing {
     pub events: usize,
     /// Events that reached the client before the last one was published.
     pub arrived_before_last_publish: usize,
+    /// Events that reached the client before the next one was published
+    /// (the last event has no next: at most `events - 1`).
+    pub arrived_before_next_publish: usize,
     /// Distinct moments (read calls) the events arrived in.
     pub lumps: usize,
     /// From publishing to arrival, per event.
     pub delays: Vec<Duration>,
+}
+
+/// When the next event is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    /// A fixed time after the previous one, whatever the client has seen.
+    Every(Duration),
+    /// Once the client holds the previous one (and the stream's opening
+    /// `retry:` block before the first), or after `patience` if it never
+    /// comes. Two events can then share a read only if something between
+    /// server and client held the first back: load alone cannot merge them.
+    AfterArrival { patience: Duration },
 }
 
 // ANCHOR: sse_through
@@ -97,6 +112,19 @@ pub async fn sse_through(
     events: usize,
     gap: Duration,
 ) -> anyhow::Result<Timing> {
+    sse_paced(server, hub, setup, events, Pace::Every(gap)).await
+}
+// ANCHOR_END: sse_through
+
+/// Reads `events` SSE events through nginx set up as `setup` while they
+/// are published at `pace`.
+pub async fn sse_paced(
+    server: SocketAddr,
+    hub: &Hub,
+    setup: Setup,
+    events: usize,
+    pace: Pace,
+) -> anyhow::Result<Timing> {
     let proxy = nginx::start(&location(setup, server)).await?;
     let after = hub.rest.events.after(0).last().map(|e| e.id).unwrap_or(0);
     let accel = if setup == Setup::HeaderFromServer {
@@ -108,14 +136,25 @@ pub async fn sse_through(
         "http://{}/sse?after={after}&limit={events}{accel}",
         proxy.addr()
     );
-    let reader = sse_client::read(&url, None, events);
+    // Blocks the client holds so far, the `retry:` block included.
+    let (held, mut holding) = tokio::sync::watch::channel(0usize);
+    let reader = sse_client::read_each(&url, None, events, |_| {
+        held.send_modify(|n| *n += 1);
+    });
     let publisher = async {
-        tokio::time::sleep(Duration::from_millis(300)).await; // the reader connects
         let mut sent = Vec::new();
-        for _ in 0..events {
+        for i in 0..events {
+            match pace {
+                Pace::Every(_) if i == 0 => {
+                    tokio::time::sleep(Duration::from_millis(300)).await; // the reader connects
+                }
+                Pace::Every(gap) => tokio::time::sleep(gap).await,
+                Pace::AfterArrival { patience } => {
+                    let _ = tokio::time::timeout(patience, holding.wait_for(|&n| n > i)).await;
+                }
+            }
             sent.push(Instant::now());
             hub.publish("door-opened");
-            tokio::time::sleep(gap).await;
         }
         sent
     };
@@ -131,6 +170,11 @@ pub async fn sse_through(
         setup,
         events: arrivals.len(),
         arrived_before_last_publish: arrivals.iter().filter(|a| a.at < last_publish).count(),
+        arrived_before_next_publish: arrivals
+            .iter()
+            .zip(sent.iter().skip(1))
+            .filter(|(a, next)| a.at < **next)
+            .count(),
         lumps: moments.len(),
         delays: arrivals
             .iter()
@@ -139,7 +183,6 @@ pub async fn sse_through(
             .collect(),
     })
 }
-// ANCHOR_END: sse_through
 
 /// What a WebSocket client got through nginx.
 #[derive(Debug, Clone)]

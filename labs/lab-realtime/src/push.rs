@@ -53,6 +53,8 @@ pub struct Delivery {
     pub way: Way,
     /// HTTP requests made (a WebSocket's one is its handshake).
     pub requests: u64,
+    /// Answers that carried no event (polling asked when there was nothing).
+    pub empty_answers: u64,
     /// The ids received, in order.
     pub received: Vec<u64>,
     /// Bytes both ways, handshakes and heads included.
@@ -62,6 +64,11 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    /// Answers that carried at least one event.
+    pub fn answers_with_events(&self) -> u64 {
+        self.requests - self.empty_answers
+    }
+
     pub fn bytes_per_event(&self) -> f64 {
         self.bytes as f64 / self.received.len().max(1) as f64
     }
@@ -90,6 +97,7 @@ pub async fn receive_sse(
     let mut delivery = Delivery {
         way: Way::Sse,
         requests: 0,
+        empty_answers: 0,
         received: vec![],
         bytes: 0,
         delays: Latencies::new(),
@@ -124,6 +132,7 @@ pub async fn receive_ws(
     let mut delivery = Delivery {
         way: Way::WebSocket,
         requests: 0,
+        empty_answers: 0,
         received: vec![],
         bytes: 0,
         delays: Latencies::new(),
@@ -199,6 +208,7 @@ fn from_rest(d: baseline::Delivery, way: Way) -> anyhow::Result<Delivery> {
     Ok(Delivery {
         way,
         requests: d.requests as u64,
+        empty_answers: d.empty_answers as u64,
         received: d.received,
         bytes: d.bytes,
         delays: d.delays,

@@ -64,6 +64,17 @@ pub async fn read(
     last_event_id: Option<u64>,
     want: usize,
 ) -> anyhow::Result<Vec<Arrival>> {
+    read_each(url, last_event_id, want, |_| {}).await
+}
+
+/// [`read`], calling `seen` with each block (the `retry:` block too) the
+/// moment it arrives, so a caller can act on arrivals as they happen.
+pub async fn read_each(
+    url: &str,
+    last_event_id: Option<u64>,
+    want: usize,
+    mut seen: impl FnMut(&Arrival),
+) -> anyhow::Result<Vec<Arrival>> {
     let mut request = reqwest::Client::new()
         .get(url)
         .header("accept", "text/event-stream");
@@ -95,7 +106,9 @@ pub async fn read(
         while let Some(end) = text.find("\n\n") {
             let block: String = text.drain(..end + 2).collect();
             if let Some(event) = parse_block(&block) {
-                out.push(Arrival { event, at, at_us });
+                let arrival = Arrival { event, at, at_us };
+                seen(&arrival);
+                out.push(arrival);
             }
         }
     }

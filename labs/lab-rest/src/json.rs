@@ -5,10 +5,12 @@
 //! rounds) and vary with your machine. Nothing here runs in the tests except
 //! the byte accounting, which does not depend on timing.
 
-use std::time::{Duration, Instant};
+use std::hint::black_box;
+use std::time::Duration;
 
 use domain::Reading;
 use labkit::cli::Scenario;
+use labkit::measure::{Rounds, time_per_op};
 use labkit::report::{BarChart, Report, Table};
 
 use crate::Lab;
@@ -78,29 +80,21 @@ pub struct Timing {
 pub fn time(records: usize) -> serde_json::Result<Timing> {
     let batch = readings(records);
     let encoded = serde_json::to_vec(&batch)?;
-    // Enough repetitions that one round takes a few milliseconds.
-    let reps = (20_000 / records.max(1)).clamp(3, 20_000);
-    let mut encode = Vec::new();
-    let mut decode = Vec::new();
+    // Enough repetitions that one round takes a few milliseconds; seven
+    // rounds, encode and decode interleaved, and the median of each.
+    let reps = (20_000 / records.max(1)).clamp(3, 20_000) as u32;
+    let mut rounds = Rounds::new();
     for _ in 0..7 {
-        let start = Instant::now();
-        for _ in 0..reps {
-            std::hint::black_box(serde_json::to_vec(std::hint::black_box(&batch))?);
-        }
-        encode.push(start.elapsed() / reps as u32);
-        let start = Instant::now();
-        for _ in 0..reps {
-            let back: Vec<Reading> = serde_json::from_slice(std::hint::black_box(&encoded))?;
-            std::hint::black_box(back);
-        }
-        decode.push(start.elapsed() / reps as u32);
+        let encode = time_per_op(reps, || {
+            black_box(serde_json::to_vec(black_box(&batch)).ok());
+        });
+        let decode = time_per_op(reps, || {
+            black_box(serde_json::from_slice::<Vec<Reading>>(black_box(&encoded)).ok());
+        });
+        rounds.push([encode, decode]);
     }
-    encode.sort();
-    decode.sort();
-    Ok(Timing {
-        encode: encode[3],
-        decode: decode[3],
-    })
+    let [encode, decode] = rounds.medians().expect("seven rounds ran");
+    Ok(Timing { encode, decode })
 }
 
 /// The sizes the scenario compares.

@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use labkit::cli::Scenario;
-use labkit::measure::Latencies;
+use labkit::measure::{Latencies, duration_ratio, fmt_ratio, human_micros};
 use labkit::report::{Report, Table};
 use labkit::wire::Proxy;
 
@@ -96,14 +96,14 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
             r.label.to_string(),
             r.connections.to_string(),
             labkit::measure::human_duration(r.elapsed),
-            format!("{:.0} µs", s.p50_us),
-            format!("{:.0} µs", s.p99_us),
+            human_micros(s.p50_us),
+            human_micros(s.p99_us),
         ]);
     }
     table.note(format!(
-        "fresh connections took {:.1}x the time of the kept-alive one here; loopback has no real \
+        "fresh connections took {} the time of the kept-alive one here; loopback has no real \
          round trip, so on a network each new connection adds at least one RTT (more with TLS)",
-        fresh.elapsed.as_secs_f64() / kept.elapsed.as_secs_f64()
+        fmt_ratio(duration_ratio(fresh.elapsed, kept.elapsed))
     ));
     let mut report = Report::new(crate::LAB, "keepalive");
     report.table(table);

@@ -82,7 +82,7 @@ pub fn check(lab_dir: &Path, scenarios: &[Scenario]) -> Vec<String> {
         let dispatch = format!("\"{name}\" => {module}::run(&lab)");
         if !main.contains(&dispatch) {
             problems.push(format!(
-                "main.rs does not dispatch it: expected `{dispatch}`"
+                "main.rs does not dispatch `{name}`: expected `{dispatch}`"
             ));
         }
     }

@@ -47,6 +47,7 @@ mod proxy;
 mod record;
 pub mod tshark;
 pub mod websocket;
+pub mod zmtp;
 
 pub use decode::{Counts, DecodeError, Decoded, Decoder, Stop, StopReason, Tally, Unit, count};
 pub use proxy::Proxy;

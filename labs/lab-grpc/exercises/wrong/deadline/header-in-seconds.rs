@@ -16,7 +16,9 @@ pub async fn charge_within(
     let header = format!("{}S", deadline.as_millis());
     request.metadata_mut().insert(
         "grpc-timeout",
-        header.parse().expect("digits and a unit are valid metadata"),
+        header
+            .parse()
+            .expect("digits and a unit are valid metadata"),
     );
     let started = Instant::now();
     let expired = || Status::deadline_exceeded(format!("no answer within {deadline:?}"));

@@ -46,7 +46,12 @@ pub fn to_status(error: &ChargeError) -> Status {
         ChargeError::UnknownCard { token } => (
             Code::NotFound,
             format!("no card under {token}"),
-            ErrorDetails::with_resource_info("card", token, "", "no card is stored under this token"),
+            ErrorDetails::with_resource_info(
+                "card",
+                token,
+                "",
+                "no card is stored under this token",
+            ),
         ),
     };
     Status::with_error_details(code, message, details)

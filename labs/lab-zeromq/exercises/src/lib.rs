@@ -1,0 +1,1 @@
+//! Chapter 6's exercises (being written).

@@ -1,0 +1,1 @@
+//! The acknowledge-and-resend layer (being written).
