@@ -5,7 +5,9 @@
 //! A private node has its own Erlang cookie (in its `HOME`), its own epmd
 //! port and node name; `rabbitmqctl` needs all three. labkit started the
 //! node with them in its environment, so we read them back from
-//! `/proc/PID/environ` (Linux) rather than guessing.
+//! `/proc/PID/environ` (Linux) rather than guessing. A real operator runs
+//! `rabbitmqctl` on the node's own host, where the cookie already is, or
+//! uses the management HTTP API.
 
 use std::collections::HashMap;
 use std::process::Command;

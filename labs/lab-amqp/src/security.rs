@@ -46,6 +46,8 @@ fn url_for(broker: &Broker, user: &str, pass: &str, vhost: &str) -> String {
 /// starting `orders.` there.
 pub fn setup(broker: &Broker) -> anyhow::Result<()> {
     admin::rabbitmqctl(broker, &["add_vhost", "shop"])?;
+    // A real deployment would take the password from a secret store, not
+    // from the source code.
     admin::rabbitmqctl(broker, &["add_user", "orders", "s3cret"])?;
     let only = r"^orders\.";
     admin::rabbitmqctl(

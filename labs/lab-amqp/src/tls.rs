@@ -25,7 +25,8 @@ pub const SCENARIO: Scenario = Scenario::tour(
 
 // ANCHOR: options
 /// A throwaway CA and a certificate for `localhost`, made now (so none can
-/// expire in the repository), in files removed when it drops.
+/// expire in the repository), in files removed when it drops. A real broker
+/// would hold a certificate from its organisation's CA, renewed in time.
 pub fn make_certs() -> anyhow::Result<Throwaway> {
     Throwaway::new("lab-amqp test CA", &["localhost"])
 }

@@ -41,16 +41,19 @@ pub fn held<T>(message: T, hold: Duration) -> tonic::Request<T> {
 }
 
 // ANCHOR: deadline
-/// Runs `call` with a deadline the way gRPC's specification asks of a
-/// client: the server is told (`grpc-timeout`, via `Request::set_timeout`,
-/// which the caller's request must carry), and the client itself gives up
-/// when the time is over, ending the call DEADLINE_EXCEEDED.
+/// Runs `call` with a deadline and ends it DEADLINE_EXCEEDED when the time
+/// is up, the code gRPC's status-code document gives an expired deadline.
+/// The caller's request must carry the deadline too
+/// (`Request::set_timeout`, which sends it as `grpc-timeout`).
 ///
-/// tonic 0.14 does the first half only: when the deadline passes it is the
-/// server's timer that ends the call, and tonic reports that as CANCELLED
-/// ("Timeout expired"). Giving up on our side (dropping the call resets its
-/// HTTP/2 stream), and reading any failure after the deadline as the
-/// deadline's, gives the status the spec names.
+/// tonic 0.14 already holds that deadline at both ends: its channel reads
+/// the request's own `grpc-timeout` header and gives up when it expires, and
+/// its server drops the handler at about the same moment. Both report the expiry
+/// as CANCELLED ("Timeout expired"). This wrapper runs its own timer beside
+/// them (dropping the call resets its HTTP/2 stream) and reads any failure
+/// that arrives after the deadline as the deadline's, so a call that has
+/// not answered by its deadline ends DEADLINE_EXCEEDED, whichever timer
+/// fired first.
 pub async fn with_deadline<T>(
     deadline: Duration,
     call: impl std::future::Future<Output = Result<T, tonic::Status>>,
@@ -63,8 +66,9 @@ pub async fn with_deadline<T>(
         ))
     };
     match tokio::time::timeout(deadline, call).await {
-        // The server's timer may fire first and end the call CANCELLED: past
-        // the deadline, any failure is the deadline's.
+        // tonic's own timers (client and server) fire at about the same
+        // moment and end the call CANCELLED: past the deadline, any failure is the
+        // deadline's.
         Ok(Err(_)) if started.elapsed() >= deadline => Err(expired()),
         Ok(answer) => answer,
         Err(_) => Err(expired()),

@@ -1,17 +1,22 @@
-//! Scenario `deadline`: a call past its deadline ends DEADLINE_EXCEEDED, and
-//! the server finds out.
+//! Scenario `deadline`: a call past its deadline, and the server finds out.
 //!
 //! The client gives the call 100 ms; the server would take 2 s. The deadline
 //! travels to the server in the `grpc-timeout` header (read here off the
-//! wire). At the deadline the client gives up with DEADLINE_EXCEEDED and
-//! drops the call, which resets the HTTP/2 stream (RST_STREAM, error code
-//! CANCEL = 0x8); the server's handler is dropped in turn, so its work stops:
-//! the server's counters show the call cancelled, never completed.
+//! wire). When it expires the call is dropped on the client side, which
+//! resets the HTTP/2 stream (RST_STREAM, error code CANCEL = 0x8); the
+//! server's handler is dropped in turn, so its work stops: the server's
+//! counters show the call cancelled, never completed.
 //!
-//! The same call left to tonic 0.14 alone ends CANCELLED, not
-//! DEADLINE_EXCEEDED: tonic's server enforces `grpc-timeout` and reports
-//! its timer as "Timeout expired" with code CANCELLED. The scenario shows
-//! both, so you know which one your tonic client will see.
+//! Two timers hold that deadline in tonic 0.14, both set from the same
+//! header: the client's channel reads `grpc-timeout` off its own request,
+//! and the server reads it off the request it received. They fire at about
+//! the same moment; both report "Timeout expired" with code CANCELLED, and
+//! whether the server's trailers (`grpc-status: 1`) make it onto the wire
+//! before the client's reset varies from run to run. The scenario runs the
+//! call twice: once with the lab's [`client::with_deadline`], which reports
+//! any failure past the deadline as DEADLINE_EXCEEDED, and once with tonic
+//! alone. [`header_only_to_a_silent_peer`] shows the client's timer with no
+//! server timer at all.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -45,7 +50,8 @@ pub struct Outcome {
 
 // ANCHOR: deadline
 /// Calls `Charge` with a `deadline` on a server that holds it `work`; with
-/// `enforce`, the client gives up at the deadline itself.
+/// `enforce`, inside the lab's [`client::with_deadline`] (which ends it
+/// DEADLINE_EXCEEDED); without, as tonic alone ends it.
 pub async fn call_past_deadline(
     deadline: Duration,
     work: Duration,
@@ -55,7 +61,7 @@ pub async fn call_past_deadline(
     let proxy = Proxy::start(server.addr).await?;
     let mut client = client::payments(proxy.addr()).await?;
     let mut request = client::held(sample_charge(1), work);
-    request.set_timeout(deadline); // sends `grpc-timeout`
+    request.set_timeout(deadline); // sends `grpc-timeout`; tonic's channel enforces it too
     let answer = if enforce {
         client::with_deadline(deadline, client.charge(request)).await
     } else {
@@ -93,6 +99,32 @@ pub async fn call_past_deadline(
 }
 // ANCHOR_END: deadline
 
+/// How tonic ends a call whose only deadline is its `grpc-timeout` header,
+/// sent to a peer that accepts the connection and never answers. No server
+/// runs a timer there, so what ends the call is tonic's client: its channel
+/// reads the request's own `grpc-timeout` header and enforces it.
+pub async fn header_only_to_a_silent_peer(deadline: Duration) -> anyhow::Result<tonic::Status> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let peer = tokio::spawn(async move {
+        // Read whatever arrives and never write a byte back.
+        if let Ok((mut socket, _)) = listener.accept().await {
+            let _ = tokio::io::copy(&mut socket, &mut tokio::io::sink()).await;
+        }
+    });
+    let mut client = client::payments(addr).await?;
+    let mut request = tonic::Request::new(sample_charge(1));
+    request.set_timeout(deadline);
+    let answer = tokio::time::timeout(Duration::from_secs(10), client.charge(request))
+        .await
+        .context("the call was still open after 10 s: nothing enforced its grpc-timeout")?;
+    peer.abort();
+    match answer {
+        Ok(_) => anyhow::bail!("a peer that never writes cannot have answered"),
+        Err(status) => Ok(status),
+    }
+}
+
 /// The scenario, as `cargo run -p lab-grpc -- deadline` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(
     "deadline",
@@ -108,7 +140,11 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let plain = call_past_deadline(deadline, work, false).await?;
     let mut table = Table::new(
         "A 100 ms deadline on a call the server needs 2 s for",
-        &["what", "client enforces the deadline", "tonic alone"],
+        &[
+            "what",
+            "with the lab's with_deadline",
+            "tonic alone (set_timeout only)",
+        ],
     );
     let both = |f: &dyn Fn(&Outcome) -> String| [f(&ours), f(&plain)];
     let rows: [(&str, [String; 2]); 6] = [
@@ -143,6 +179,13 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     for (what, [a, b]) in rows {
         table.row([what.to_string(), a, b]);
     }
+    table.note("the server's timer fires at about the moment the client's does: whether its trailers (grpc-status 1, CANCELLED) get onto the wire, and whether tonic's client still resets the stream, varies from run to run");
+    let silent = header_only_to_a_silent_peer(deadline).await?;
+    table.note(format!(
+        "the same call with only set_timeout, to a peer that never answers (no server timer at all): {:?} ({}), from tonic's client",
+        silent.code(),
+        silent.message()
+    ));
     let mut report = Report::new(crate::LAB, "deadline");
     report.table(table);
     Ok(report)

@@ -113,7 +113,7 @@ pub async fn all_codes() -> anyhow::Result<Vec<Outcome>> {
     let answer = client::with_deadline(deadline, c2.charge(slow)).await;
     push(
         Code::DeadlineExceeded,
-        "client: 50 ms deadline, server needs 2 s",
+        "client (the lab's with_deadline): 50 ms deadline, server needs 2 s",
         code_of(answer),
     );
     let again = ChargeRequest {

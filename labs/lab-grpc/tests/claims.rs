@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use lab_grpc::multiplex::Start;
+use lab_grpc::server::{self, Options};
 use lab_grpc::{
     balance, browser, deadline, evolution, kinds, multiplex, protobuf, reflection, status, wire,
 };
@@ -98,7 +100,7 @@ async fn four_kinds_of_call_differ_only_in_messages_each_way() {
 
 #[tokio::test]
 async fn a_hundred_concurrent_calls_share_one_tcp_connection() {
-    let b = multiplex::batch(100, Duration::from_millis(300), None, true)
+    let b = multiplex::batch(100, Duration::from_millis(300), None, Start::Warm)
         .await
         .unwrap();
     assert_eq!(b.connections, 1);
@@ -112,7 +114,7 @@ async fn a_hundred_concurrent_calls_share_one_tcp_connection() {
 
 #[tokio::test]
 async fn past_the_stream_limit_calls_wait_instead_of_failing() {
-    let b = multiplex::batch(40, Duration::from_millis(100), Some(10), true)
+    let b = multiplex::batch(40, Duration::from_millis(100), Some(10), Start::Warm)
         .await
         .unwrap();
     assert_eq!(
@@ -130,6 +132,65 @@ async fn past_the_stream_limit_calls_wait_instead_of_failing() {
         b.server_max_in_flight <= 10,
         "the server never had more than 10: {}",
         b.server_max_in_flight
+    );
+}
+
+#[tokio::test]
+async fn tonic_announces_no_stream_limit_unless_told_and_hyper_under_axum_announces_200() {
+    let tonic = server::spawn(Options::default()).await.unwrap();
+    assert_eq!(multiplex::announced_limit(tonic.addr).await.unwrap(), None);
+    let limited = server::spawn(Options {
+        max_concurrent_streams: Some(10),
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        multiplex::announced_limit(limited.addr).await.unwrap(),
+        Some(10)
+    );
+    let lab = lab_grpc::Lab::new();
+    let axum = lab.baseline().await.unwrap();
+    assert_eq!(
+        multiplex::announced_limit(axum.addr()).await.unwrap(),
+        Some(200),
+        "Chapter 1's server: hyper under axum"
+    );
+}
+
+#[tokio::test]
+async fn a_burst_sent_before_the_limit_is_read_is_refused_and_not_retried() {
+    let b = multiplex::batch(
+        40,
+        Duration::from_millis(100),
+        Some(10),
+        Start::SettingsHeldBack,
+    )
+    .await
+    .unwrap();
+    assert_eq!(b.announced_limit, Some(10));
+    assert_eq!(b.connections, 1);
+    assert_eq!(
+        b.succeeded, 10,
+        "only the streams within the limit were served: {:?}",
+        b.failures
+    );
+    assert_eq!(
+        b.server_resets.get(&0x7),
+        Some(&30),
+        "the server refused the other 30 with REFUSED_STREAM: {:?}",
+        b.server_resets
+    );
+    let failed: usize = b.failures.values().sum();
+    assert_eq!(failed, 30);
+    assert_eq!(
+        b.client_streams, 40,
+        "one stream per call on the wire: no refused call was sent again"
+    );
+    assert!(
+        b.failures.keys().all(|k| k.starts_with("Unavailable:")),
+        "tonic ends a refused stream UNAVAILABLE, without retrying it: {:?}",
+        b.failures
     );
 }
 
@@ -161,6 +222,15 @@ async fn tonic_alone_reports_an_expired_deadline_as_cancelled() {
     assert_eq!(o.code, Code::Cancelled);
     assert!(o.message.contains("Timeout expired"), "{}", o.message);
     assert_eq!(o.server_completed, 0);
+}
+
+#[tokio::test]
+async fn tonic_s_client_enforces_grpc_timeout_by_itself() {
+    let status = deadline::header_only_to_a_silent_peer(Duration::from_millis(100))
+        .await
+        .unwrap();
+    assert_eq!(status.code(), Code::Cancelled, "{status:?}");
+    assert_eq!(status.message(), "Timeout expired");
 }
 
 #[tokio::test]

@@ -5,9 +5,11 @@
 //! ("offline" on its status topic). Then the proxy turns into a black hole
 //! and the device stops running, as if its power or its network failed:
 //! no packet, no FIN, nothing. Only the broker's keep-alive timer can
-//! notice. MQTT 3.1.1 §3.1.2.10 lets the server wait one and a half times
-//! the keep-alive before it gives up on a client; Mosquitto does exactly
-//! that, then publishes the will.
+//! notice. MQTT 3.1.1 says that once one and a half times the keep-alive
+//! has passed without a packet, the server must close the connection
+//! [MQTT-3.1.2-24], which sets off the will. Mosquitto 2.0.11 looks for
+//! such clients only every few seconds and counts in whole seconds (its
+//! `src/keepalive.c`), so the will comes a few seconds after that.
 
 use std::time::{Duration, Instant};
 
@@ -173,7 +175,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         "never".into(),
     ]);
     table.note(format!(
-        "the broker may wait 1.5 x keep-alive = {} after the last packet before it gives up on a client",
+        "after 1.5 x keep-alive = {} of silence the broker must close the connection [MQTT-3.1.2-24]; Mosquitto 2.0.11 checks only every few seconds",
         labkit::measure::human_duration(keep_alive * 3 / 2)
     ));
     let mut report = Report::new(crate::LAB, "will");

@@ -101,6 +101,9 @@ pub async fn hold(server: SocketAddr, path: &str, steps: &[usize]) -> anyhow::Re
 }
 // ANCHOR_END: hold
 
+/// Bytes in a mebibyte: the chart's unit, the same as the table's.
+const MIB: f64 = 1024.0 * 1024.0;
+
 /// Memory per connection between the first and the last step, in bytes.
 pub fn per_connection(steps: &[Step]) -> f64 {
     match (steps.first(), steps.last()) {
@@ -128,7 +131,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let mut chart = LineChart::new(
         "Resident memory against idle WebSocket connections",
         "connections",
-        "MB",
+        "MiB",
     );
     let mut values = Vec::new();
     for (label, path) in [
@@ -151,7 +154,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
             label,
             steps
                 .iter()
-                .map(|s| (s.connections as f64, s.rss_bytes as f64 / 1e6)),
+                .map(|s| (s.connections as f64, s.rss_bytes as f64 / MIB)),
         );
         values.push(json!({"path": path, "steps": steps.iter().map(|s| [s.connections as u64, s.rss_bytes]).collect::<Vec<_>>()}));
     }

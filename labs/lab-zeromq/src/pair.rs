@@ -18,7 +18,7 @@ use crate::zsock::{blocking, socket};
 pub const SCENARIO: Scenario = Scenario::tour(
     "pair",
     "PAIR between threads over inproc://: a relay and a ping-pong",
-    "the relay arrives in order; a round trip between threads costs microseconds",
+    "the relay arrives in order; a round trip between threads takes µs",
 );
 
 /// What the relay and the ping-pong did.
@@ -53,7 +53,9 @@ pub fn relay(ctx: &zmq::Context, round_trips: u32) -> anyhow::Result<Relay> {
             Ok(())
         });
         let baton = from1.recv_bytes(0)?;
-        step1.join().map_err(|_| anyhow::anyhow!("step 1 panicked"))??;
+        step1
+            .join()
+            .map_err(|_| anyhow::anyhow!("step 1 panicked"))??;
         let to3 = socket(&ctx2, zmq::PAIR)?;
         to3.connect("inproc://step3")?;
         to3.send_multipart([baton, b"step 2 done".to_vec()], 0)?;
@@ -82,7 +84,9 @@ pub fn relay(ctx: &zmq::Context, round_trips: u32) -> anyhow::Result<Relay> {
         times.push(start.elapsed().as_secs_f64() * 1e6);
     }
     step3.send("stop", 0)?;
-    step2.join().map_err(|_| anyhow::anyhow!("step 2 panicked"))??;
+    step2
+        .join()
+        .map_err(|_| anyhow::anyhow!("step 2 panicked"))??;
     times.sort_by(f64::total_cmp);
     Ok(Relay {
         steps,
@@ -98,10 +102,19 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let ctx = lab.ctx().clone();
     let r = blocking(move || relay(&ctx, 10_000)).await?;
     let mut report = Report::new(crate::LAB, SCENARIO.name);
-    let mut t = Table::new("A relay, then ping-pong, between threads", &["what", "result"]);
+    let mut t = Table::new(
+        "A relay, then ping-pong, between threads",
+        &["what", "result"],
+    );
     t.row(["the relay's baton".to_string(), r.steps.join(" → ")]);
-    t.row(["round trips answered".to_string(), format!("{} of {}", r.answered, r.round_trips)]);
-    t.row(["median round trip".to_string(), format!("{:.1} µs (threads unpinned)", r.median_us)]);
+    t.row([
+        "round trips answered".to_string(),
+        format!("{} of {}", r.answered, r.round_trips),
+    ]);
+    t.row([
+        "median round trip".to_string(),
+        format!("{:.1} µs (threads unpinned)", r.median_us),
+    ]);
     report.table(t);
     Ok(report)
 }

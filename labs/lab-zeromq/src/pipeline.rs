@@ -19,7 +19,7 @@ use crate::zsock::{Handshakes, bind_tcp, blocking, recv_within, socket};
 pub const SCENARIO: Scenario = Scenario::tour(
     "pipeline",
     "PUSH/PULL: ventilator → workers → sink",
-    "round-robin dealing: each of the three workers does exactly a third of the tasks",
+    "round robin: each of the three workers does exactly a third",
 );
 
 /// Who did what in one run of the pipeline.
@@ -45,7 +45,10 @@ pub fn worker(ctx: &zmq::Context, tasks: &str, sink: &str, name: &str) -> anyhow
         if task == b"STOP" {
             return Ok(done);
         }
-        push.send(format!("{name} {}", String::from_utf8_lossy(&task)).as_str(), 0)?;
+        push.send(
+            format!("{name} {}", String::from_utf8_lossy(&task)).as_str(),
+            0,
+        )?;
         done += 1;
     }
 }
@@ -58,7 +61,11 @@ pub fn ventilate(ctx: &zmq::Context, workers: usize, tasks: u32) -> anyhow::Resu
     let tasks_at = bind_tcp(&ventilator)?;
     let sink = socket(ctx, zmq::PULL)?;
     let sink_at = bind_tcp(&sink)?;
-    let connected = Handshakes::watch(ctx, &ventilator, &format!("vent{}", crate::zsock::port(&tasks_at)?))?;
+    let connected = Handshakes::watch(
+        ctx,
+        &ventilator,
+        &format!("vent{}", crate::zsock::port(&tasks_at)?),
+    )?;
     let threads: Vec<_> = (1..=workers)
         .map(|i| {
             let (ctx, t, s) = (ctx.clone(), tasks_at.clone(), sink_at.clone());
@@ -69,9 +76,14 @@ pub fn ventilate(ctx: &zmq::Context, workers: usize, tasks: u32) -> anyhow::Resu
     for i in 0..tasks {
         ventilator.send(format!("task-{i}").as_str(), 0)?;
     }
-    let mut run = Run { sent: tasks, ..Run::default() };
+    let mut run = Run {
+        sent: tasks,
+        ..Run::default()
+    };
     while run.collected < tasks {
-        let Some(result) = recv_within(&sink, Duration::from_secs(20))? else { break };
+        let Some(result) = recv_within(&sink, Duration::from_secs(20))? else {
+            break;
+        };
         let text = String::from_utf8_lossy(&result[0]).into_owned();
         let name = text.split(' ').next().unwrap_or_default().to_string();
         *run.per_worker.entry(name).or_default() += 1;
@@ -81,7 +93,8 @@ pub fn ventilate(ctx: &zmq::Context, workers: usize, tasks: u32) -> anyhow::Resu
         ventilator.send("STOP", 0)?;
     }
     for t in threads {
-        t.join().map_err(|_| anyhow::anyhow!("a worker panicked"))??;
+        t.join()
+            .map_err(|_| anyhow::anyhow!("a worker panicked"))??;
     }
     Ok(run)
 }
@@ -96,7 +109,10 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     for (name, n) in &run.per_worker {
         t.row([name.clone(), n.to_string()]);
     }
-    t.note(format!("sent {}, collected {} at the sink", run.sent, run.collected));
+    t.note(format!(
+        "sent {}, collected {} at the sink",
+        run.sent, run.collected
+    ));
     report.table(t);
     Ok(report)
 }

@@ -22,7 +22,7 @@ use crate::zsock::{bind_tcp, blocking, port, recv_within, socket};
 pub const SCENARIO: Scenario = Scenario::tour(
     "pubsub",
     "PUB/SUB prefix filters, and the bytes on the wire between them",
-    "the subscription travels to the publisher; unwanted topics never cross the wire",
+    "the subscription goes upstream; unwanted topics never cross the wire",
 );
 
 /// What one filtered subscription looked like, counted three ways.
@@ -119,7 +119,9 @@ pub async fn filtered(ctx: &zmq::Context, n: u32) -> anyhow::Result<Filtered> {
     let mut handshake = Vec::new();
     for (side, units) in [("SUB", &up), ("PUB", &down)] {
         let mechanism = units.iter().find_map(|u| match &u.kind {
-            Kind::Greeting { mechanism, version, .. } => Some(format!("ZMTP {}.{} {mechanism}", version.0, version.1)),
+            Kind::Greeting {
+                mechanism, version, ..
+            } => Some(format!("ZMTP {}.{} {mechanism}", version.0, version.1)),
             _ => None,
         });
         let socket_type = units
@@ -166,10 +168,26 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         "A subscriber to \"price.\"; the publisher sends prices and news",
         &["topic", "published", "crossed the wire", "received"],
     );
-    t.row(["price.EURUSD".to_string(), f.published.0.to_string(), f.on_wire.0.to_string(), f.received.0.to_string()]);
-    t.row(["news.markets".to_string(), f.published.1.to_string(), f.on_wire.1.to_string(), f.received.1.to_string()]);
-    t.note(format!("publisher → subscriber: {} bytes in all", f.wire_bytes));
-    t.note(format!("the subscription went upstream as a {}", f.subscription));
+    t.row([
+        "price.EURUSD".to_string(),
+        f.published.0.to_string(),
+        f.on_wire.0.to_string(),
+        f.received.0.to_string(),
+    ]);
+    t.row([
+        "news.markets".to_string(),
+        f.published.1.to_string(),
+        f.on_wire.1.to_string(),
+        f.received.1.to_string(),
+    ]);
+    t.note(format!(
+        "publisher → subscriber: {} bytes in all",
+        f.wire_bytes
+    ));
+    t.note(format!(
+        "the subscription went upstream as a {}",
+        f.subscription
+    ));
     for line in &f.handshake {
         t.note(line.clone());
     }

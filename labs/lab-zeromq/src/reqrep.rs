@@ -18,7 +18,7 @@ use crate::zsock::{self, bind_tcp, blocking, socket};
 pub const SCENARIO: Scenario = Scenario::tour(
     "reqrep",
     "REQ/REP: a lost reply leaves REQ stuck; the Lazy Pirate client retries",
-    "the second send is refused (EFSM); the pirate's retries equal the replies the server dropped",
+    "the send is refused with EFSM; each dropped reply costs the pirate a retry",
 );
 
 /// What a REQ socket does once its reply is lost.
@@ -127,7 +127,9 @@ pub fn lazy_pirate(
                 }
                 Some(_) => continue, // a late reply to an earlier try: ignore
                 None if tries == max_retries => {
-                    anyhow::bail!("request {seq}: no reply after {tries} retries; is the server up?")
+                    anyhow::bail!(
+                        "request {seq}: no reply after {tries} retries; is the server up?"
+                    )
                 }
                 None => {
                     tries += 1;
@@ -169,17 +171,25 @@ pub fn pirate_against_flaky_server(
 /// Runs the scenario.
 pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let ctx = lab.ctx().clone();
-    let (stuck, pirate) = blocking(move || {
-        Ok((stuck(&ctx)?, pirate_against_flaky_server(&ctx, 20, 4)?))
-    })
-    .await?;
+    let (stuck, pirate) =
+        blocking(move || Ok((stuck(&ctx)?, pirate_against_flaky_server(&ctx, 20, 4)?))).await?;
 
     let mut report = Report::new(crate::LAB, SCENARIO.name);
-    let mut t = Table::new("A REQ socket whose reply never comes", &["step", "what happened"]);
-    t.row(["send \"pay 42\"", "accepted; the server reads it and says nothing"]);
+    let mut t = Table::new(
+        "A REQ socket whose reply never comes",
+        &["step", "what happened"],
+    );
+    t.row([
+        "send \"pay 42\"",
+        "accepted; the server reads it and says nothing",
+    ]);
     t.row([
         "recv, 200 ms timeout",
-        if stuck.recv_timed_out { "EAGAIN: nothing came" } else { "a reply?!" },
+        if stuck.recv_timed_out {
+            "EAGAIN: nothing came"
+        } else {
+            "a reply?!"
+        },
     ]);
     t.row([
         "send \"pay 43\"",
@@ -190,7 +200,13 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
 
     let mut t = Table::new(
         "Lazy Pirate client vs a server dropping every 4th request",
-        &["requests", "answered", "dropped by server", "retries", "REQ sockets"],
+        &[
+            "requests",
+            "answered",
+            "dropped by server",
+            "retries",
+            "REQ sockets",
+        ],
     );
     t.row([
         pirate.requests,

@@ -21,7 +21,7 @@ use crate::zsock::{Handshakes, bind_tcp, blocking, pause, recv_within, socket};
 pub const SCENARIO: Scenario = Scenario::tour(
     "router",
     "DEALER/ROUTER: an async server by identity, and a load-balancing broker",
-    "every client gets exactly its own replies; the slow worker gets fewer tasks behind the broker",
+    "each client gets only its own replies; the broker spares the slow worker",
 );
 
 /// What the asynchronous server saw and what its clients got back.
@@ -55,7 +55,10 @@ pub fn async_server(ctx: &zmq::Context, per_client: u32) -> anyhow::Result<Async
     for _ in 0..per_client * names.len() as u32 {
         let msg = router.recv_multipart(0)?; // [identity, body]
         if out.first_frames.is_empty() {
-            out.first_frames = msg.iter().map(|f| String::from_utf8_lossy(f).into()).collect();
+            out.first_frames = msg
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into())
+                .collect();
         }
         router.send_multipart(&msg, 0)?; // the identity routes it back
     }
@@ -70,7 +73,8 @@ pub fn async_server(ctx: &zmq::Context, per_client: u32) -> anyhow::Result<Async
                 break;
             }
         }
-        out.clients.insert(name.to_string(), (per_client, got, wrong));
+        out.clients
+            .insert(name.to_string(), (per_client, got, wrong));
     }
     Ok(out)
 }
@@ -98,7 +102,12 @@ pub struct Balance {
 
 /// A worker: a REQ socket that says READY, then answers each task after
 /// `cost_ms`. Returns how many tasks it did and the most it held at once.
-fn worker(ctx: zmq::Context, backend: String, name: String, cost_ms: u64) -> anyhow::Result<(u32, u32)> {
+fn worker(
+    ctx: zmq::Context,
+    backend: String,
+    name: String,
+    cost_ms: u64,
+) -> anyhow::Result<(u32, u32)> {
     let req = socket(&ctx, zmq::REQ)?;
     req.set_identity(name.as_bytes())?;
     req.connect(&backend)?;
@@ -175,7 +184,12 @@ fn broker(
 
 /// Sends `tasks` requests from `clients` REQ clients through the broker to
 /// workers costing `costs` ms each, and counts who did what.
-pub fn load_balanced(ctx: &zmq::Context, tasks: u32, clients: u32, costs: &[u64]) -> anyhow::Result<Balance> {
+pub fn load_balanced(
+    ctx: &zmq::Context,
+    tasks: u32,
+    clients: u32,
+    costs: &[u64],
+) -> anyhow::Result<Balance> {
     let frontend = socket(ctx, zmq::ROUTER)?;
     let front = bind_tcp(&frontend)?;
     let backend = socket(ctx, zmq::ROUTER)?;
@@ -185,7 +199,11 @@ pub fn load_balanced(ctx: &zmq::Context, tasks: u32, clients: u32, costs: &[u64]
         .enumerate()
         .map(|(i, &cost)| {
             let (ctx, back, name) = (ctx.clone(), back.clone(), format!("worker-{}", i + 1));
-            (name.clone(), cost, std::thread::spawn(move || worker(ctx, back, name, cost)))
+            (
+                name.clone(),
+                cost,
+                std::thread::spawn(move || worker(ctx, back, name, cost)),
+            )
         })
         .collect();
     let per_client = tasks / clients;
@@ -212,11 +230,20 @@ pub fn load_balanced(ctx: &zmq::Context, tasks: u32, clients: u32, costs: &[u64]
         ..Balance::default()
     };
     for t in client_threads {
-        out.answered += t.join().map_err(|_| anyhow::anyhow!("a client panicked"))??;
+        out.answered += t
+            .join()
+            .map_err(|_| anyhow::anyhow!("a client panicked"))??;
     }
     for (name, cost_ms, t) in workers {
-        let (tasks, most_at_once) = t.join().map_err(|_| anyhow::anyhow!("a worker panicked"))??;
-        out.workers.push(WorkerShare { name, cost_ms, tasks, most_at_once });
+        let (tasks, most_at_once) = t
+            .join()
+            .map_err(|_| anyhow::anyhow!("a worker panicked"))??;
+        out.workers.push(WorkerShare {
+            name,
+            cost_ms,
+            tasks,
+            most_at_once,
+        });
     }
     Ok(out)
 }
@@ -226,7 +253,11 @@ pub fn load_balanced(ctx: &zmq::Context, tasks: u32, clients: u32, costs: &[u64]
 pub fn round_robin(ctx: &zmq::Context, tasks: u32, costs: &[u64]) -> anyhow::Result<Balance> {
     let dealer = socket(ctx, zmq::DEALER)?;
     let endpoint = bind_tcp(&dealer)?;
-    let ready = Handshakes::watch(ctx, &dealer, &format!("rr-{}", endpoint.replace(['/', ':'], "")))?;
+    let ready = Handshakes::watch(
+        ctx,
+        &dealer,
+        &format!("rr-{}", endpoint.replace(['/', ':'], "")),
+    )?;
     let workers: Vec<_> = costs
         .iter()
         .enumerate()
@@ -260,10 +291,21 @@ pub fn round_robin(ctx: &zmq::Context, tasks: u32, costs: &[u64]) -> anyhow::Res
     for _ in costs {
         dealer.send_multipart([Vec::new(), b"STOP".to_vec()], 0)?;
     }
-    let mut out = Balance { tasks, answered, workers: Vec::new() };
+    let mut out = Balance {
+        tasks,
+        answered,
+        workers: Vec::new(),
+    };
     for (name, cost_ms, t) in workers {
-        let tasks = t.join().map_err(|_| anyhow::anyhow!("a worker panicked"))??;
-        out.workers.push(WorkerShare { name, cost_ms, tasks, most_at_once: 0 });
+        let tasks = t
+            .join()
+            .map_err(|_| anyhow::anyhow!("a worker panicked"))??;
+        out.workers.push(WorkerShare {
+            name,
+            cost_ms,
+            tasks,
+            most_at_once: 0,
+        });
     }
     Ok(out)
 }
@@ -282,11 +324,22 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     .await?;
 
     let mut report = Report::new(crate::LAB, SCENARIO.name);
-    let mut t = Table::new("One ROUTER, three DEALER clients", &["client", "sent", "replies", "not theirs"]);
+    let mut t = Table::new(
+        "One ROUTER, three DEALER clients",
+        &["client", "sent", "replies", "not theirs"],
+    );
     for (name, (sent, got, wrong)) in &server.clients {
-        t.row([name.clone(), sent.to_string(), got.to_string(), wrong.to_string()]);
+        t.row([
+            name.clone(),
+            sent.to_string(),
+            got.to_string(),
+            wrong.to_string(),
+        ]);
     }
-    t.note(format!("the ROUTER's first message arrived as frames {:?}", server.first_frames));
+    t.note(format!(
+        "the ROUTER's first message arrived as frames {:?}",
+        server.first_frames
+    ));
     report.table(t);
 
     let mut t = Table::new(
@@ -294,12 +347,18 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         &["worker", "ms/task", "round-robin DEALER", "LRU broker"],
     );
     for (r, l) in rr.workers.iter().zip(&lb.workers) {
-        t.row([r.name.clone(), r.cost_ms.to_string(), r.tasks.to_string(), l.tasks.to_string()]);
+        t.row([
+            r.name.clone(),
+            r.cost_ms.to_string(),
+            r.tasks.to_string(),
+            l.tasks.to_string(),
+        ]);
     }
     t.note(format!(
-        "answered: round robin {}/{}, broker {}/{}; the broker gives work only to a free worker",
+        "answered: round robin {}/{}, broker {}/{}",
         rr.answered, rr.tasks, lb.answered, lb.tasks
     ));
+    t.note("the broker hands a task only to a worker that said it is free");
     report.table(t);
     Ok(report)
 }

@@ -19,8 +19,9 @@ pub async fn charge_within(
     let expired = || Status::deadline_exceeded(format!("no answer within {deadline:?}"));
     match tokio::time::timeout(deadline, client.charge(request)).await {
         Ok(Ok(answer)) => Ok(answer.into_inner()),
-        // tonic reports the server's timer as CANCELLED: past the deadline,
-        // any failure is the deadline's.
+        // tonic's own timers (its channel's and the server's, both set from
+        // the header) report the expiry as CANCELLED: past the deadline, any
+        // failure is the deadline's.
         Ok(Err(_)) if started.elapsed() >= deadline => Err(expired()),
         Ok(Err(status)) => Err(status),
         Err(_) => Err(expired()), // dropping the call resets its stream

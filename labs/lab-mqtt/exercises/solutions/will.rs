@@ -14,8 +14,9 @@ pub fn status_topic(id: &str) -> String {
 /// The options sensor `id` connects to the broker at `addr` with.
 pub fn device_options(id: &str, addr: SocketAddr) -> MqttOptions {
     let mut options = MqttOptions::new(id, addr.ip().to_string(), addr.port());
-    // The broker gives up after 1.5 x keep-alive of silence (or later):
-    // with 2 s, Mosquitto 2.0.11 published the will after about 5-8 s here.
+    // The broker must give up after 1.5 x keep-alive of silence; Mosquitto
+    // 2.0.11 checks only every few seconds: with 2 s it published the will
+    // after about 4.5-8 s here.
     options.set_keep_alive(Duration::from_secs(2));
     // Retained, so a dashboard that subscribes later still sees it; QoS 1
     // so the broker's delivery of it is acknowledged.

@@ -46,9 +46,7 @@ pub async fn echo_through_proxy() -> Echo {
     let server = server::spawn_local()
         .await
         .expect("the lab's server starts on a free port");
-    let proxy = Proxy::start(server.addr)
-        .await
-        .expect("the proxy starts");
+    let proxy = Proxy::start(server.addr).await.expect("the proxy starts");
     let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws/echo", proxy.addr()))
         .await
         .expect("the WebSocket handshake succeeds");

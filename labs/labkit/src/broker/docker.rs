@@ -122,6 +122,8 @@ async fn http_ping(mut stream: impl AsyncRead + AsyncWrite + Unpin) -> std::io::
 pub(crate) struct Container {
     inner: Option<ContainerAsync<GenericImage>>,
     recipe: &'static dyn Recipe,
+    /// Who the readiness probe logs in as.
+    login: super::credentials::Credentials,
     pub host: String,
     pub port: u16,
     pub named: BTreeMap<String, u16>,
@@ -194,9 +196,11 @@ impl Container {
             Ok(h) => h.to_string(),
             Err(e) => return Err(docker("finding the container's host", e)),
         };
+        let login = super::url::login_of(recipe.facts().kind, &recipe.url(&host, ports[0], options));
         let mut container = Container {
             inner: Some(inner),
             recipe,
+            login,
             host,
             port: ports[0],
             named,
@@ -213,7 +217,7 @@ impl Container {
             extra.push(resolve(&self.host, *port).await?);
         }
         let deadline = Instant::now() + facts.ready_timeout;
-        match wait_ready(self.recipe, addr, &extra, deadline, || None).await {
+        match wait_ready(self.recipe, addr, &self.login, &extra, deadline, || None).await {
             Ok(()) => Ok(()),
             Err(NotReady::GaveUp(why) | NotReady::TimedOut(why)) => {
                 Err(BrokerError::Container(format!(

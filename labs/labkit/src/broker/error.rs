@@ -30,6 +30,7 @@ pub enum BrokerError {
     )]
     BadEnvUrl {
         var: &'static str,
+        /// The value, its password masked.
         value: String,
         protocol: &'static str,
         reason: String,
@@ -42,10 +43,27 @@ pub enum BrokerError {
     )]
     EnvNotAnswering {
         var: &'static str,
+        /// The value, its password masked.
         value: String,
         protocol: &'static str,
         address: String,
         cause: String,
+    },
+
+    /// The broker answers but refused the user, password, token, vhost or
+    /// database the URL gave. Said once, with the URL masked.
+    #[error(
+        "{origin}: the {protocol} broker at {address} answers, but it refused {who} ({reason}); correct the user name, password, vhost or database in that URL"
+    )]
+    Refused {
+        /// Where the URL came from, masked: `MQTT_URL=mqtt://alice:***@host:1883`.
+        origin: String,
+        protocol: &'static str,
+        address: String,
+        /// Who was refused: `user "alice" with the password given`.
+        who: String,
+        /// The broker's own words: `CONNACK 5: not authorized`.
+        reason: String,
     },
 
     /// A broker program could not be run at all.

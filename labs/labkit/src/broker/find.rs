@@ -11,6 +11,7 @@ use super::handle::{Backend, Broker, Source};
 use super::private::Private;
 use super::ready::{connect_once, probe_once};
 use super::recipe::{Recipe, Tls};
+use super::credentials::{Credentials, mask};
 use super::{BrokerError, Kind, Lookup, Options, url};
 
 /// A place a broker can come from, for [`Finder::places`].
@@ -110,7 +111,10 @@ impl Finder {
                         tried.push(format!(
                             "the shared service on {addr} was not used because this lab needs its own configuration"
                         ));
-                    } else if answers(recipe, addr, false).await.is_ok() {
+                    } else if answers(recipe, addr, false, &Credentials::default())
+                        .await
+                        .is_ok()
+                    {
                         return Ok(borrowed(self.kind, recipe, addr, Source::Standard));
                     } else {
                         tried.push(format!("nothing answers {} on {addr}", facts.protocol));
@@ -227,13 +231,20 @@ fn join(items: &[String]) -> String {
     }
 }
 
-/// Check a broker answers: its protocol, or only TCP for a TLS URL.
-async fn answers(recipe: &'static dyn Recipe, addr: SocketAddr, tls: bool) -> std::io::Result<()> {
+/// Check a broker answers and takes the login: its protocol, or only TCP
+/// for a TLS URL.
+pub(crate) async fn answers(
+    recipe: &'static dyn Recipe,
+    addr: SocketAddr,
+    tls: bool,
+    login: &Credentials,
+) -> std::io::Result<()> {
+    let login = login.clone();
     tokio::task::spawn_blocking(move || {
         if tls {
             connect_once(addr)
         } else {
-            probe_once(recipe, addr)
+            probe_once(recipe, addr, &login)
         }
     })
     .await
@@ -246,14 +257,14 @@ async fn from_env(kind: Kind, value: &str) -> Result<Broker, BrokerError> {
     let facts = recipe.facts();
     let parsed = url::parse(value, facts).map_err(|reason| BrokerError::BadEnvUrl {
         var: facts.env_var,
-        value: value.to_owned(),
+        value: mask(value),
         protocol: facts.protocol,
         reason,
         example: facts.example_url,
     })?;
     let not_answering = |cause: String| BrokerError::EnvNotAnswering {
         var: facts.env_var,
-        value: value.to_owned(),
+        value: mask(value),
         protocol: facts.protocol,
         address: format!("{}:{}", parsed.host, parsed.port),
         cause,
@@ -264,25 +275,55 @@ async fn from_env(kind: Kind, value: &str) -> Result<Broker, BrokerError> {
         .next()
         .ok_or_else(|| not_answering(format!("{} has no address", parsed.host)))?;
     let tls = parsed.tls == Tls::Tls;
-    answers(recipe, addr, tls)
+    let origin = format!("{}={}", facts.env_var, mask(value));
+    answers(recipe, addr, tls, &parsed.credentials)
         .await
-        .map_err(|e| not_answering(e.to_string()))?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied => refused(
+                kind,
+                origin,
+                addr,
+                &parsed.credentials,
+                e,
+            ),
+            _ => not_answering(e.to_string()),
+        })?;
     Ok(Broker {
         kind,
         url: value.to_owned(),
         host: parsed.host,
         addr,
         tls,
+        credentials: parsed.credentials,
         source: Source::Env { var: facts.env_var },
         backend: Backend::Borrowed,
     })
 }
 
+/// The one message for a login the broker said no to.
+pub(crate) fn refused(
+    kind: Kind,
+    origin: String,
+    addr: SocketAddr,
+    login: &Credentials,
+    cause: std::io::Error,
+) -> BrokerError {
+    BrokerError::Refused {
+        origin,
+        protocol: kind.protocol(),
+        address: addr.to_string(),
+        who: login.who(),
+        reason: cause.to_string(),
+    }
+}
+
 fn borrowed(kind: Kind, recipe: &dyn Recipe, addr: SocketAddr, source: Source) -> Broker {
     let host = addr.ip().to_string();
+    let url = recipe.url(&host, addr.port(), &Options::default());
     Broker {
         kind,
-        url: recipe.url(&host, addr.port(), &Options::default()),
+        credentials: url::login_of(kind, &url),
+        url,
         host,
         addr,
         tls: false,
@@ -294,9 +335,11 @@ fn borrowed(kind: Kind, recipe: &dyn Recipe, addr: SocketAddr, source: Source) -
 fn private_broker(kind: Kind, options: &Options, private: Private) -> Broker {
     let addr = SocketAddr::from(([127, 0, 0, 1], private.port()));
     let host = addr.ip().to_string();
+    let url = kind.recipe().url(&host, addr.port(), options);
     Broker {
         kind,
-        url: kind.recipe().url(&host, addr.port(), options),
+        credentials: url::login_of(kind, &url),
+        url,
         host,
         addr,
         tls: false,
@@ -311,9 +354,11 @@ fn container_broker(kind: Kind, options: &Options, c: super::docker::Container) 
         .ok()
         .and_then(|mut a| a.next())
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], c.port)));
+    let url = kind.recipe().url(&c.host, c.port, options);
     Broker {
         kind,
-        url: kind.recipe().url(&c.host, c.port, options),
+        credentials: url::login_of(kind, &url),
+        url,
         host: c.host.clone(),
         addr,
         tls: false,

@@ -11,8 +11,8 @@ use std::path::Path;
 
 use nix::sys::signal::Signal;
 
+use super::credentials::{Credentials, Endpoint, mask};
 use super::private::Private;
-use super::ready::{connect_once, probe_once};
 use super::{BrokerError, Kind};
 
 /// Where a [`Broker`] came from.
@@ -50,7 +50,9 @@ pub(crate) enum Backend {
 }
 
 /// A running broker and how to reach it.
-#[derive(Debug)]
+///
+/// `Debug` and [`Broker::masked_url`] hide the password; [`Broker::url`]
+/// and [`Broker::endpoint`] keep it, for the client library only.
 pub struct Broker {
     pub(crate) kind: Kind,
     pub(crate) url: String,
@@ -58,8 +60,35 @@ pub struct Broker {
     pub(crate) addr: SocketAddr,
     /// Only TCP can be checked (the reader's URL uses TLS).
     pub(crate) tls: bool,
+    /// The user, password, vhost or database the URL carries.
+    pub(crate) credentials: Credentials,
     pub(crate) source: Source,
     pub(crate) backend: Backend,
+}
+
+impl std::fmt::Debug for Broker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Broker")
+            .field("kind", &self.kind)
+            .field("url", &self.masked_url())
+            .field("addr", &self.addr)
+            .field("source", &self.source)
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl std::fmt::Display for Broker {
+    /// `MQTT at mqtt://alice:***@127.0.0.1:1883 (MQTT_URL)`: safe to print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at {} ({})",
+            self.kind.protocol(),
+            self.masked_url(),
+            self.source
+        )
+    }
 }
 
 impl Broker {
@@ -68,9 +97,32 @@ impl Broker {
         self.kind
     }
 
-    /// The URL to hand to a client library, credentials included.
+    /// The URL to hand to a client library, credentials included — never
+    /// to print: print [`Broker::masked_url`] (or the `Broker` itself).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The URL with its password (or NATS token) as `***`, for messages.
+    pub fn masked_url(&self) -> String {
+        mask(&self.url)
+    }
+
+    /// Who to log in as: user, password, token, AMQP vhost, Redis database.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// Host, port, TLS and credentials, parsed, for a client library that
+    /// takes them apart rather than as a URL (rumqttc's `MqttOptions`; see
+    /// the table in [`super::credentials`]).
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            host: self.host.clone(),
+            port: self.addr.port(),
+            tls: self.tls,
+            credentials: self.credentials.clone(),
+        }
     }
 
     /// The host part of the URL.
@@ -128,24 +180,29 @@ impl Broker {
         }
     }
 
-    /// Check now that the broker answers its protocol (a fresh connection,
-    /// a few bytes each way).
+    /// Check now that the broker answers its protocol and takes the
+    /// credentials (a fresh connection, a login, a few bytes each way).
     pub async fn probe(&self) -> Result<(), BrokerError> {
-        let (recipe, addr, tls) = (self.kind.recipe(), self.addr, self.tls);
-        tokio::task::spawn_blocking(move || {
-            if tls {
-                connect_once(addr)
-            } else {
-                probe_once(recipe, addr)
-            }
-        })
-        .await
-        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))
-        .map_err(|e| BrokerError::NoAnswer {
-            protocol: self.kind.protocol(),
-            address: addr.to_string(),
-            cause: e.to_string(),
-        })
+        let recipe = self.kind.recipe();
+        super::find::answers(recipe, self.addr, self.tls, &self.credentials)
+            .await
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::PermissionDenied => super::find::refused(
+                    self.kind,
+                    match &self.source {
+                        Source::Env { var } => format!("{var}={}", self.masked_url()),
+                        other => format!("{} ({other})", self.masked_url()),
+                    },
+                    self.addr,
+                    &self.credentials,
+                    e,
+                ),
+                _ => BrokerError::NoAnswer {
+                    protocol: self.kind.protocol(),
+                    address: self.addr.to_string(),
+                    cause: e.to_string(),
+                },
+            })
     }
 
     /// Shut the broker down cleanly (SIGTERM; SIGINT for NATS) and wait for

@@ -23,10 +23,20 @@ const SBIN_DIRS: [&str; 3] = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
 /// `tests/nginx.rs`) hand [`super::Finder`] or [`crate::nginx::start_with`]
 /// an empty or edited one to see what a reader without a program or with a
 /// bad `MQTT_URL` gets. Labs never need it.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Lookup {
     vars: BTreeMap<String, String>,
     search_path: Vec<PathBuf>,
+}
+
+impl std::fmt::Debug for Lookup {
+    /// Variable names only: their values may hold passwords (`REDIS_URL`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lookup")
+            .field("vars", &self.vars.keys().collect::<Vec<_>>())
+            .field("search_path", &self.search_path)
+            .finish()
+    }
 }
 
 impl Lookup {

@@ -26,6 +26,35 @@
 //! | `recipe.rs` | what each kind must say about itself |
 //! | `mosquitto.rs`, `rabbitmq.rs`, `nats.rs`, `redis.rs` | one kind each: config file, command line, probe |
 //! | `url.rs`, `lookup.rs`, `options.rs`, `error.rs` | the reader's URL, the environment, extra config, errors |
+//! | `credentials.rs` | who to log in as, and masking the password in everything printed |
+//!
+//! ## Credentials
+//!
+//! A URL's user, password, NATS token, AMQP vhost and Redis database reach
+//! the broker: labkit's probe logs in with them (a refusal is
+//! [`BrokerError::Refused`], said once), and the [`Broker`] hands them on
+//! through [`Broker::url`] (whole, for the client only) and
+//! [`Broker::endpoint`] (parsed). Everything labkit prints — errors,
+//! `Debug`, [`Broker`]'s `Display`, [`Broker::masked_url`] — shows the
+//! password as `***`. How a lab passes them on:
+//!
+//! ```no_run
+//! # async fn demo(broker: labkit::broker::Broker) {
+//! // rumqttc takes host, port and credentials apart:
+//! let e = broker.endpoint();
+//! // let mut options = rumqttc::MqttOptions::new("lab", &e.host, e.port);
+//! if let Some(user) = &e.credentials.user {
+//!     let password = e.credentials.password.clone().unwrap_or_default();
+//!     // options.set_credentials(user, password);
+//! #   let _ = (user, password);
+//! }
+//! // lapin, async-nats and redis take the URL whole (vhost, token, database included):
+//! // lapin::Connection::connect(broker.url(), lapin::ConnectionProperties::default())
+//! // async_nats::connect(broker.url())
+//! // redis::Client::open(broker.url())
+//! println!("using {broker}"); // prints the URL with `***` for the password
+//! # }
+//! ```
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), labkit::broker::BrokerError> {
@@ -39,6 +68,7 @@
 //! # Ok(()) }
 //! ```
 
+mod credentials;
 #[cfg(feature = "docker")]
 mod docker;
 mod error;
@@ -56,6 +86,7 @@ pub(crate) mod recipe;
 mod redis;
 mod url;
 
+pub use credentials::{Credentials, Endpoint, mask};
 pub use error::BrokerError;
 pub use find::{Finder, Place};
 pub use handle::{Broker, Source};

@@ -13,7 +13,10 @@ use std::time::Duration;
 
 #[cfg(feature = "docker")]
 use super::recipe::ContainerPlan;
-use super::recipe::{Facts, Launch, Layout, Recipe, Tls, read_n, unexpected, write_file};
+use super::credentials::Credentials;
+use super::recipe::{
+    Facts, Launch, Layout, Recipe, Tls, read_n, refused, unexpected, url_with_user, write_file,
+};
 use super::{BrokerError, Kind, Lookup, Options};
 
 /// The Mosquitto recipe.
@@ -68,6 +71,43 @@ fn config(layout: &Layout, options: &Options, password_file: &str) -> Result<Str
     Ok(text)
 }
 
+/// An MQTT 3.1.1 CONNECT: clean session, keep-alive 60 s, client id
+/// "labkit-probe", and the user name and password when `login` has them.
+fn connect_packet(login: &Credentials) -> Vec<u8> {
+    fn field(out: &mut Vec<u8>, bytes: &[u8]) {
+        let n = bytes.len().min(u16::MAX as usize);
+        out.extend_from_slice(&(n as u16).to_be_bytes());
+        out.extend_from_slice(&bytes[..n]);
+    }
+    let user = login.user.as_deref().or(login.token.as_deref());
+    let mut flags = 0x02;
+    let mut body = Vec::new();
+    field(&mut body, b"labkit-probe");
+    if let Some(user) = user {
+        flags |= 0x80;
+        field(&mut body, user.as_bytes());
+        if let Some(password) = &login.password {
+            flags |= 0x40;
+            field(&mut body, password.as_bytes());
+        }
+    }
+    let mut rest = vec![0, 4, b'M', b'Q', b'T', b'T', 4, flags, 0, 60];
+    rest.extend_from_slice(&body);
+    let mut packet = vec![0x10];
+    // The remaining length as MQTT's variable-length integer.
+    let mut n = rest.len();
+    loop {
+        let byte = (n % 128) as u8;
+        n /= 128;
+        packet.push(if n > 0 { byte | 0x80 } else { byte });
+        if n == 0 {
+            break;
+        }
+    }
+    packet.extend_from_slice(&rest);
+    packet
+}
+
 impl Recipe for Mosquitto {
     fn facts(&self) -> &'static Facts {
         &FACTS
@@ -115,33 +155,27 @@ impl Recipe for Mosquitto {
         }]
     }
 
-    fn probe(&self, stream: &mut TcpStream) -> io::Result<()> {
-        // CONNECT, MQTT 3.1.1, clean session, keep-alive 60 s, client id "labkit-probe".
-        let client_id = b"labkit-probe";
-        let mut packet = vec![0x10, (10 + 2 + client_id.len()) as u8];
-        packet.extend_from_slice(&[0, 4, b'M', b'Q', b'T', b'T', 4, 0x02, 0, 60]);
-        packet.extend_from_slice(&[0, client_id.len() as u8]);
-        packet.extend_from_slice(client_id);
-        stream.write_all(&packet)?;
-        // CONNACK is 0x20, length 2, flags, return code. A refusal (bad
-        // credentials: code 5) still proves the broker is serving MQTT.
+    fn probe(&self, stream: &mut TcpStream, login: &Credentials) -> io::Result<()> {
+        stream.write_all(&connect_packet(login))?;
+        // CONNACK is 0x20, length 2, flags, return code.
         let connack = read_n(stream, 4)?;
         if connack[0] != 0x20 || connack[1] != 2 {
             return Err(unexpected(format!(
                 "expected CONNACK 20 02 .., got {connack:02x?}"
             )));
         }
-        if connack[3] == 0 {
-            stream.write_all(&[0xe0, 0x00])?; // DISCONNECT
+        match connack[3] {
+            0 => stream.write_all(&[0xe0, 0x00]), // DISCONNECT
+            4 => Err(refused("CONNACK 4: bad user name or password")),
+            5 => Err(refused("CONNACK 5: not authorized")),
+            // Any other answer (wrong version, id rejected, unavailable)
+            // still proves the broker is serving MQTT.
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     fn url(&self, host: &str, port: u16, options: &Options) -> String {
-        match &options.user {
-            Some((u, p)) => format!("mqtt://{u}:{p}@{host}:{port}"),
-            None => format!("mqtt://{host}:{port}"),
-        }
+        url_with_user("mqtt", options, host, port)
     }
 
     #[cfg(feature = "docker")]

@@ -5,7 +5,7 @@
 //! place keeps them. NATS exits 0 on SIGINT (1 on SIGTERM), so SIGINT is
 //! its clean stop.
 
-use std::io;
+use std::io::{self, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
@@ -15,7 +15,10 @@ use nix::sys::signal::Signal;
 
 #[cfg(feature = "docker")]
 use super::recipe::ContainerPlan;
-use super::recipe::{Facts, Launch, Layout, Recipe, Tls, read_line, unexpected, write_file};
+use super::credentials::Credentials;
+use super::recipe::{
+    Facts, Launch, Layout, Recipe, Tls, read_line, refused, unexpected, url_with_user, write_file,
+};
 use super::{BrokerError, Kind, Lookup, Options};
 
 /// The NATS recipe.
@@ -88,20 +91,43 @@ impl Recipe for Nats {
         Signal::SIGINT
     }
 
-    fn probe(&self, stream: &mut TcpStream) -> io::Result<()> {
+    fn probe(&self, stream: &mut TcpStream, login: &Credentials) -> io::Result<()> {
         let line = read_line(stream, 64 * 1024)?;
-        if line.starts_with("INFO ") {
-            Ok(())
-        } else {
-            Err(unexpected(format!("expected INFO {{...}}, got {line:?}")))
+        if !line.starts_with("INFO ") {
+            return Err(unexpected(format!("expected INFO {{...}}, got {line:?}")));
         }
+        // Log in, then PING: PONG means the login was accepted.
+        let mut connect = serde_json::json!({
+            "verbose": false, "pedantic": false, "name": "labkit-probe",
+            "lang": "rust", "version": env!("CARGO_PKG_VERSION"), "protocol": 1,
+        });
+        if let Some(user) = &login.user {
+            connect["user"] = user.as_str().into();
+        }
+        if let Some(password) = &login.password {
+            connect["pass"] = password.as_str().into();
+        }
+        if let Some(token) = &login.token {
+            connect["auth_token"] = token.as_str().into();
+        }
+        stream.write_all(format!("CONNECT {connect}\r\nPING\r\n").as_bytes())?;
+        for _ in 0..16 {
+            let line = read_line(stream, 64 * 1024)?;
+            match line.as_str() {
+                "PONG" => return Ok(()),
+                "PING" => stream.write_all(b"PONG\r\n")?,
+                l if l.starts_with("-ERR") && l.to_ascii_lowercase().contains("auth") => {
+                    return Err(refused(l.trim_start_matches("-ERR ").trim_matches('\'')));
+                }
+                l if l.starts_with("-ERR") => return Err(unexpected(l.to_owned())),
+                _ => {} // +OK, a new INFO
+            }
+        }
+        Err(unexpected("no PONG after CONNECT"))
     }
 
     fn url(&self, host: &str, port: u16, options: &Options) -> String {
-        match &options.user {
-            Some((u, p)) => format!("nats://{u}:{p}@{host}:{port}"),
-            None => format!("nats://{host}:{port}"),
-        }
+        url_with_user("nats", options, host, port)
     }
 
     #[cfg(feature = "docker")]

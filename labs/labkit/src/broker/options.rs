@@ -7,13 +7,25 @@
 //! a TLS lesson can write `listener {port:tls} 127.0.0.1` without knowing
 //! which port is free.
 
-/// Extra configuration for a private broker (or a container).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Extra configuration for a private broker (or a container). `Debug`
+/// hides the password.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Options {
     pub(crate) lines: Vec<String>,
     pub(crate) ports: Vec<String>,
     pub(crate) plugins: Vec<String>,
     pub(crate) user: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("lines", &self.lines)
+            .field("ports", &self.ports)
+            .field("plugins", &self.plugins)
+            .field("user", &self.user.as_ref().map(|(u, _)| (u, "***")))
+            .finish()
+    }
 }
 
 impl Options {

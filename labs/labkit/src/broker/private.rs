@@ -21,6 +21,7 @@ use nix::sys::signal::Signal;
 use tempfile::TempDir;
 
 use super::process::{Group, tail};
+use super::credentials::Credentials;
 use super::ready::{NotReady, wait_ready};
 use super::recipe::{Layout, Recipe};
 use super::{BrokerError, Lookup, Options};
@@ -38,6 +39,8 @@ pub(crate) struct Private {
     lookup: Lookup,
     layout: Layout,
     public: Vec<String>,
+    /// Who the readiness probe logs in as (the user from the options).
+    login: Credentials,
     log: PathBuf,
     dir: TempDir,
 }
@@ -97,7 +100,12 @@ impl Private {
         };
         recipe.prepare(&layout, options, lookup)?;
 
+        let login = super::url::login_of(
+            facts.kind,
+            &recipe.url("127.0.0.1", layout.port, options),
+        );
         let mut private = Private {
+            login,
             group: None,
             recipe,
             log: dir.path().join(format!("{}.log", facts.program)),
@@ -193,7 +201,7 @@ impl Private {
         let group = self.group.as_mut();
         let outcome = match group {
             Some(group) => {
-                wait_ready(self.recipe, addr, &extra, deadline, || {
+                wait_ready(self.recipe, addr, &self.login, &extra, deadline, || {
                     match group.main_exited() {
                         Ok(Some(status)) => Some(status.to_string()),
                         Ok(None) => None,

@@ -25,7 +25,11 @@ use std::time::Duration;
 
 #[cfg(feature = "docker")]
 use super::recipe::ContainerPlan;
-use super::recipe::{Facts, Launch, Layout, PortNeed, Recipe, Tls, read_n, unexpected, write_file};
+use super::credentials::Credentials;
+use super::recipe::{
+    Facts, Launch, Layout, PortNeed, Recipe, Tls, read_n, refused, unexpected, url_with_user,
+    write_file,
+};
 use super::{BrokerError, Kind, Lookup, Options};
 
 /// The RabbitMQ recipe.
@@ -111,6 +115,69 @@ fn real_script(found: &Path) -> PathBuf {
     };
     let beside = real.with_file_name("rabbitmq-server");
     if beside.is_file() { beside } else { real }
+}
+
+/// The start of a method frame's payload: class and method ids.
+fn method(class: u16, method: u16) -> Vec<u8> {
+    let mut p = class.to_be_bytes().to_vec();
+    p.extend_from_slice(&method.to_be_bytes());
+    p
+}
+
+fn short_str(out: &mut Vec<u8>, s: &str) {
+    let n = s.len().min(255);
+    out.push(n as u8);
+    out.extend_from_slice(&s.as_bytes()[..n]);
+}
+
+fn long_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    out.extend_from_slice(&(b.len() as u32).to_be_bytes());
+    out.extend_from_slice(b);
+}
+
+/// Send one method frame on channel 0.
+fn send(stream: &mut TcpStream, payload: &[u8]) -> io::Result<()> {
+    let mut frame = vec![1, 0, 0];
+    frame.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    frame.extend_from_slice(payload);
+    frame.push(0xCE);
+    stream.write_all(&frame)
+}
+
+/// Read one frame and check it is the method `want`; a Connection.Close
+/// instead is the broker saying no (403 refused login, 530 vhost not
+/// allowed), and the connection ending right after the login is too.
+fn expect_method(stream: &mut TcpStream, want: (u16, u16), name: &str) -> io::Result<Vec<u8>> {
+    let head = match read_n(stream, 7) {
+        Ok(h) => h,
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && want != (10, 10) => {
+            return Err(refused(format!("the connection was closed instead of {name}")));
+        }
+        Err(e) => return Err(e),
+    };
+    let size = u32::from_be_bytes([head[3], head[4], head[5], head[6]]) as usize;
+    if head[0] != 1 || size < 4 || size > 1 << 20 {
+        return Err(unexpected(format!("expected {name}, got the frame head {head:02x?}")));
+    }
+    let body = read_n(stream, size + 1)?;
+    let got = (
+        u16::from_be_bytes([body[0], body[1]]),
+        u16::from_be_bytes([body[2], body[3]]),
+    );
+    if got == want {
+        return Ok(body[..size].to_vec());
+    }
+    if got == (10, 50) && size >= 7 {
+        let code = u16::from_be_bytes([body[4], body[5]]);
+        let len = (body[6] as usize).min(size - 7);
+        let text = String::from_utf8_lossy(&body[7..7 + len]);
+        return Err(if matches!(code, 403 | 530) {
+            refused(format!("{code} {text}"))
+        } else {
+            unexpected(format!("Connection.Close {code} {text} instead of {name}"))
+        });
+    }
+    Err(unexpected(format!("expected {name}, got method {got:?}")))
 }
 
 impl Recipe for RabbitMq {
@@ -212,26 +279,50 @@ impl Recipe for RabbitMq {
         Some(layout.dir.join("rabbit.pid"))
     }
 
-    fn probe(&self, stream: &mut TcpStream) -> io::Result<()> {
+    fn probe(&self, stream: &mut TcpStream, login: &Credentials) -> io::Result<()> {
         stream.write_all(b"AMQP\x00\x00\x09\x01")?;
-        // A method frame (type 1) on channel 0 carrying class 10 method 10:
-        // Connection.Start.
-        let head = read_n(stream, 11)?;
-        if head[0] == 1 && head[1..3] == [0, 0] && head[7..11] == [0, 10, 0, 10] {
-            Ok(())
-        } else {
-            Err(unexpected(format!(
-                "expected a Connection.Start frame, got {head:02x?}"
-            )))
-        }
+        expect_method(stream, (10, 10), "Connection.Start")?;
+        let user = login.user.as_deref().unwrap_or("guest");
+        let password = login.password.as_deref().unwrap_or("guest");
+        // Start-Ok: client properties asking to be told why a login fails
+        // (otherwise RabbitMQ just closes), PLAIN "\0user\0password", locale.
+        let mut start_ok = method(10, 11);
+        let mut caps = Vec::new();
+        short_str(&mut caps, "authentication_failure_close");
+        caps.extend_from_slice(b"t\x01");
+        let mut props = Vec::new();
+        short_str(&mut props, "capabilities");
+        props.push(b'F');
+        long_bytes(&mut props, &caps);
+        long_bytes(&mut start_ok, &props);
+        short_str(&mut start_ok, "PLAIN");
+        long_bytes(&mut start_ok, format!("\0{user}\0{password}").as_bytes());
+        short_str(&mut start_ok, "en_US");
+        send(stream, &start_ok)?;
+        let tune = expect_method(stream, (10, 30), "Connection.Tune")?;
+        // Tune-Ok echoes channel-max and frame-max, with no heartbeats.
+        let mut tune_ok = method(10, 31);
+        tune_ok.extend_from_slice(tune.get(4..10).unwrap_or(&[0; 6]));
+        tune_ok.extend_from_slice(&[0, 0]);
+        send(stream, &tune_ok)?;
+        let mut open = method(10, 40);
+        short_str(&mut open, login.vhost.as_deref().unwrap_or("/"));
+        open.extend_from_slice(&[0, 0]); // reserved shortstr, reserved bit
+        send(stream, &open)?;
+        expect_method(stream, (10, 41), "Connection.Open-Ok")?;
+        let mut close = method(10, 50);
+        close.extend_from_slice(&[0, 200, 0, 0, 0, 0, 0]); // 200, "", class 0, method 0
+        send(stream, &close)?;
+        let _ = expect_method(stream, (10, 51), "Connection.Close-Ok");
+        Ok(())
     }
 
     fn url(&self, host: &str, port: u16, options: &Options) -> String {
-        let (user, password) = options
-            .user
-            .clone()
-            .unwrap_or_else(|| ("guest".into(), "guest".into()));
-        format!("amqp://{user}:{password}@{host}:{port}/%2f")
+        let options = match options.user {
+            Some(_) => options.clone(),
+            None => options.clone().user("guest", "guest"),
+        };
+        format!("{}/%2f", url_with_user("amqp", &options, host, port))
     }
 
     #[cfg(feature = "docker")]

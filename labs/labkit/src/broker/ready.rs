@@ -9,6 +9,7 @@ use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
+use super::credentials::Credentials;
 use super::recipe::Recipe;
 
 /// How long one probe attempt may take.
@@ -16,14 +17,18 @@ const ATTEMPT: Duration = Duration::from_secs(1);
 /// The pause between attempts.
 const INTERVAL: Duration = Duration::from_millis(25);
 
-/// Connect once and run the kind's probe (blocking, bounded by `ATTEMPT`
-/// for the connect and for each read or write).
-pub(crate) fn probe_once(recipe: &dyn Recipe, addr: SocketAddr) -> io::Result<()> {
+/// Connect once and run the kind's probe, logging in as `login` (blocking,
+/// bounded by `ATTEMPT` for the connect and for each read or write).
+pub(crate) fn probe_once(
+    recipe: &dyn Recipe,
+    addr: SocketAddr,
+    login: &Credentials,
+) -> io::Result<()> {
     let mut stream = TcpStream::connect_timeout(&addr, ATTEMPT)?;
     stream.set_read_timeout(Some(ATTEMPT))?;
     stream.set_write_timeout(Some(ATTEMPT))?;
     stream.set_nodelay(true)?;
-    recipe.probe(&mut stream)
+    recipe.probe(&mut stream, login)
 }
 
 /// Connect once, nothing more (for TLS URLs and extra ports).
@@ -39,12 +44,13 @@ pub(crate) enum NotReady {
     TimedOut(String),
 }
 
-/// Probe `addr` until it answers, `deadline` passes, or `gave_up` returns
-/// a reason to stop; then wait the same way for each of `extra` to accept
-/// a connection.
+/// Probe `addr` (logging in as `login`) until it answers, `deadline`
+/// passes, or `gave_up` returns a reason to stop; then wait the same way
+/// for each of `extra` to accept a connection.
 pub(crate) async fn wait_ready(
     recipe: &'static dyn Recipe,
     addr: SocketAddr,
+    login: &Credentials,
     extra: &[SocketAddr],
     deadline: Instant,
     mut gave_up: impl FnMut() -> Option<String>,
@@ -56,9 +62,10 @@ pub(crate) async fn wait_ready(
             if let Some(reason) = gave_up() {
                 return Err(NotReady::GaveUp(reason));
             }
+            let login = login.clone();
             let attempt = tokio::task::spawn_blocking(move || {
                 if speak {
-                    probe_once(recipe, target)
+                    probe_once(recipe, target, &login)
                 } else {
                     connect_once(target)
                 }

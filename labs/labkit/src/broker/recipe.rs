@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use nix::sys::signal::Signal;
 
+use super::credentials::{Credentials, encode};
 use super::{BrokerError, Kind, Lookup, Options};
 
 /// What is fixed about one kind of broker.
@@ -178,8 +179,10 @@ pub(crate) trait Recipe: Sync {
         None
     }
 
-    /// Speak just enough of the protocol to know the broker is serving.
-    fn probe(&self, stream: &mut TcpStream) -> io::Result<()>;
+    /// Speak just enough of the protocol to know the broker is serving,
+    /// logging in as `login` says. A refused login is an error of kind
+    /// [`io::ErrorKind::PermissionDenied`] (see [`refused`]).
+    fn probe(&self, stream: &mut TcpStream, login: &Credentials) -> io::Result<()>;
 
     /// The URL a client library takes.
     fn url(&self, host: &str, port: u16, options: &Options) -> String;
@@ -231,6 +234,25 @@ pub(crate) fn read_line(stream: &mut TcpStream, max: usize) -> io::Result<String
     }
     line.truncate(line.len() - 2);
     Ok(String::from_utf8_lossy(&line).into_owned())
+}
+
+/// The broker answered and said no to the login; `why` is its own words.
+pub(crate) fn refused(why: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::PermissionDenied, why.into())
+}
+
+/// `scheme://[user[:password]@]host:port`, user and password percent-encoded,
+/// for the URL a private instance or container hands out.
+pub(crate) fn url_with_user(scheme: &str, options: &Options, host: &str, port: u16) -> String {
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    match &options.user {
+        Some((u, p)) => format!("{scheme}://{}:{}@{host}:{port}", encode(u), encode(p)),
+        None => format!("{scheme}://{host}:{port}"),
+    }
 }
 
 /// A protocol answer that is not what the probe expected.

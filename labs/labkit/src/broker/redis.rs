@@ -14,7 +14,10 @@ use std::time::Duration;
 
 #[cfg(feature = "docker")]
 use super::recipe::ContainerPlan;
-use super::recipe::{Facts, Launch, Layout, Recipe, Tls, read_line, unexpected, write_file};
+use super::credentials::Credentials;
+use super::recipe::{
+    Facts, Launch, Layout, Recipe, Tls, read_line, refused, unexpected, url_with_user, write_file,
+};
 use super::{BrokerError, Kind, Lookup, Options};
 
 /// The Redis recipe.
@@ -75,6 +78,19 @@ fn config(layout: &Layout, options: &Options) -> Result<String, BrokerError> {
     Ok(text)
 }
 
+/// Send one command as a RESP array (so a password may hold any byte) and
+/// read the one-line answer.
+fn command(stream: &mut TcpStream, args: &[&str]) -> io::Result<String> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    stream.write_all(&out)?;
+    read_line(stream, 1024)
+}
+
 impl Recipe for Redis {
     fn facts(&self) -> &'static Facts {
         &FACTS
@@ -98,22 +114,34 @@ impl Recipe for Redis {
         }]
     }
 
-    fn probe(&self, stream: &mut TcpStream) -> io::Result<()> {
-        stream.write_all(b"PING\r\n")?;
-        let line = read_line(stream, 1024)?;
-        // With a password set, Redis answers -NOAUTH: it is serving all the same.
-        if line == "+PONG" || line.starts_with("-NOAUTH") {
+    fn probe(&self, stream: &mut TcpStream, login: &Credentials) -> io::Result<()> {
+        if let Some(password) = &login.password {
+            let mut auth = vec!["AUTH"];
+            auth.extend(login.user.as_deref());
+            auth.push(password);
+            let answer = command(stream, &auth)?;
+            if answer != "+OK" {
+                return Err(refused(answer.trim_start_matches('-')));
+            }
+        }
+        if let Some(db) = login.database {
+            let answer = command(stream, &["SELECT", &db.to_string()])?;
+            if answer != "+OK" {
+                return Err(refused(answer.trim_start_matches('-')));
+            }
+        }
+        let line = command(stream, &["PING"])?;
+        if line == "+PONG" {
             Ok(())
+        } else if line.starts_with("-NOAUTH") {
+            Err(refused(line.trim_start_matches('-')))
         } else {
             Err(unexpected(format!("expected +PONG, got {line:?}")))
         }
     }
 
     fn url(&self, host: &str, port: u16, options: &Options) -> String {
-        match &options.user {
-            Some((u, p)) => format!("redis://{u}:{p}@{host}:{port}"),
-            None => format!("redis://{host}:{port}"),
-        }
+        url_with_user("redis", options, host, port)
     }
 
     #[cfg(feature = "docker")]

@@ -176,7 +176,10 @@ fn decode_into(stream: &[u8], units: &mut Vec<Frame>) -> Option<(usize, StopReas
         return invalid(0, "byte 9 of a ZMTP greeting has its low bit set (0x7F)");
     }
     if seen.get(10).is_some_and(|&v| v < 3) {
-        return invalid(0, "this is ZMTP 1.0 or 2.0, which this decoder does not read");
+        return invalid(
+            0,
+            "this is ZMTP 1.0 or 2.0, which this decoder does not read",
+        );
     }
     if seen.len() < GREETING_LEN {
         return Some((0, StopReason::Incomplete));
@@ -211,7 +214,9 @@ fn decode_into(stream: &[u8], units: &mut Vec<Frame>) -> Option<(usize, StopReas
         let Some(size_bytes) = stream.get(at + 1..at + framing) else {
             return Some((at, StopReason::Incomplete));
         };
-        let size = size_bytes.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+        let size = size_bytes
+            .iter()
+            .fold(0u64, |n, &b| (n << 8) | u64::from(b));
         let available = (stream.len() - at - framing) as u64;
         if size > available {
             return Some((at, StopReason::Incomplete));

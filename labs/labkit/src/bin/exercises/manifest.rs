@@ -1,37 +1,96 @@
 //! `exercises.toml`: the list of exercises, in the order the book sets them.
 //!
-//! One file at the repository's root names every exercise, the cargo package
-//! and test target that grade it, the starter the reader edits, the reference
-//! solution and the hint. Everything else the runner does starts here.
+//! An entry is only a name; everything else follows from it, by convention:
+//!
+//! | for `amqp-topic-bus` | |
+//! |---|---|
+//! | chapter | `amqp` (the name up to its first `-`) |
+//! | module | `topic_bus` (the rest, with `_` for `-`) |
+//! | lab, package | `lab-amqp`, `lab-amqp-exercises` in `labs/lab-amqp/exercises/` |
+//! | starter | `src/topic_bus.rs` (in the package folder) |
+//! | solution, hint | `solutions/topic_bus.rs`, `hints/topic_bus.md` |
+//! | grading test | the test target `ex_topic_bus`: `tests/ex_topic_bus.rs` |
+//! | known-wrong variants | `wrong/topic_bus/<the-mistake>.rs` |
+//!
+//! so adding an exercise is adding its files and one `[[exercise]]` line.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
 
 /// The manifest's file name; the runner looks for it from the current folder
 /// upwards.
 pub const FILE: &str = "exercises.toml";
 
-/// One exercise, as `exercises.toml` describes it. Paths are relative to the
-/// folder holding `exercises.toml`.
-#[derive(Deserialize, Clone, Debug, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// One exercise, with every path derived from its name. Paths are relative
+/// to the folder holding `exercises.toml`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Exercise {
     /// Unique, prefixed with the chapter: `rest-etag`.
     pub name: String,
-    /// The chapter's lab, for display: `lab-rest`.
+    /// The chapter's slug, as in the book's folder `01-rest`: `rest`.
+    pub chapter: String,
+    /// The Rust module of the exercise: `etag`.
+    pub module: String,
+    /// The chapter's lab: `lab-rest`.
     pub lab: String,
     /// The cargo package holding the starter and its grading tests.
     pub package: String,
-    /// The grading test target: `cargo test -p PACKAGE --test TEST`.
+    /// That package's folder: `labs/lab-rest/exercises`.
+    pub dir: PathBuf,
+    /// The grading test target: `ex_etag`.
     pub test: String,
+    /// The grading test's source: `tests/ex_etag.rs` in the package.
+    pub test_file: PathBuf,
     /// The starter the reader edits.
     pub file: PathBuf,
-    /// The reference solution (graded with `--features solutions`).
+    /// The reference solution.
     pub solution: PathBuf,
     /// A Markdown hint, printed by `cargo exercises hint`.
     pub hint: PathBuf,
+    /// The folder of known-wrong variants the grader must refuse.
+    pub wrong_dir: PathBuf,
+}
+
+impl Exercise {
+    /// The exercise called `name`, or why that cannot be a name.
+    pub fn from_name(name: &str) -> Result<Exercise, String> {
+        let shape = "a name is the chapter's slug, a `-`, then the exercise in lowercase words joined by `-` (`rest-etag`, `amqp-topic-bus`)";
+        let (chapter, rest) = name
+            .split_once('-')
+            .ok_or_else(|| format!("`{name}` has no chapter: {shape}"))?;
+        let word = |w: &str| {
+            w.starts_with(|c: char| c.is_ascii_lowercase())
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        };
+        if !word(chapter) || !rest.split('-').all(word) {
+            return Err(format!("`{name}` is not a valid name: {shape}"));
+        }
+        let module = rest.replace('-', "_");
+        let lab = format!("lab-{chapter}");
+        let dir = Path::new("labs").join(&lab).join("exercises");
+        Ok(Exercise {
+            name: name.to_string(),
+            chapter: chapter.to_string(),
+            package: format!("{lab}-exercises"),
+            test: format!("ex_{module}"),
+            test_file: dir.join("tests").join(format!("ex_{module}.rs")),
+            file: dir.join("src").join(format!("{module}.rs")),
+            solution: dir.join("solutions").join(format!("{module}.rs")),
+            hint: dir.join("hints").join(format!("{module}.md")),
+            wrong_dir: dir.join("wrong").join(&module),
+            module,
+            lab,
+            dir,
+        })
+    }
+
+    /// The name of the exercise whose module is `module` in the chapter
+    /// `chapter`: the way back from a file to its entry.
+    pub fn name_for(chapter: &str, module: &str) -> String {
+        format!("{chapter}-{}", module.replace('_', "-"))
+    }
 }
 
 /// The parsed manifest and where it was found.
@@ -40,13 +99,6 @@ pub struct Manifest {
     /// The folder holding `exercises.toml`; cargo runs from here.
     pub root: PathBuf,
     pub exercises: Vec<Exercise>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    #[serde(default, rename = "exercise")]
-    exercises: Vec<Exercise>,
 }
 
 impl Manifest {
@@ -62,7 +114,9 @@ impl Manifest {
                     start.display()
                 )
             })?;
-        Self::load(root)
+        // Cargo reports files by their real path; so does the runner.
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        Self::load(&root)
     }
 
     /// Reads `<root>/exercises.toml`.
@@ -74,33 +128,46 @@ impl Manifest {
             .with_context(|| format!("{} is not a valid exercise list", path.display()))
     }
 
-    /// Parses the text of an `exercises.toml` found in `root`.
+    /// Parses the text of an `exercises.toml` found in `root`. Strict: a key
+    /// the runner does not read is an error, not silently ignored.
     pub fn parse(root: &Path, text: &str) -> Result<Self> {
-        let file: File = toml::from_str(text)?;
-        if file.exercises.is_empty() {
-            bail!("it lists no exercises (add `[[exercise]]` tables)");
+        let table: toml::Table = toml::from_str(text)?;
+        if let Some(key) = table.keys().find(|k| *k != "exercise") {
+            bail!("it has a key `{key}` at the top: the file holds only `[[exercise]]` entries");
         }
-        for (i, ex) in file.exercises.iter().enumerate() {
-            if ex.name.trim().is_empty() || ex.name.contains(char::is_whitespace) {
+        let entries = match table.get("exercise") {
+            None => bail!("it lists no exercises (add `[[exercise]]` entries with a `name`)"),
+            Some(toml::Value::Array(entries)) => entries,
+            Some(_) => bail!("`exercise` must be a list of entries: write `[[exercise]]`"),
+        };
+        let mut exercises: Vec<Exercise> = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let which = format!("exercise #{}", i + 1);
+            let Some(entry) = entry.as_table() else {
+                bail!("{which} is not an entry: write `[[exercise]]` then `name = \"...\"`");
+            };
+            let name = match entry.get("name") {
+                Some(toml::Value::String(name)) => name,
+                Some(_) => bail!("{which} has a `name` that is not a string"),
+                None => bail!("{which} has no `name`"),
+            };
+            if let Some(key) = entry.keys().find(|k| *k != "name") {
                 bail!(
-                    "exercise #{} has the name {:?}: names are single words like `rest-etag`",
-                    i + 1,
-                    ex.name
+                    "{which} (`{name}`) has a field `{key}`, but an entry is only its name: its lab, package, files and grading test all follow from the name (see the top of {FILE})"
                 );
             }
-            if file.exercises[..i]
-                .iter()
-                .any(|other| other.name == ex.name)
-            {
-                bail!(
-                    "the name `{}` is used twice: exercise names must be unique",
-                    ex.name
-                );
+            let ex = Exercise::from_name(name).map_err(|e| anyhow::anyhow!("{which}: {e}"))?;
+            if exercises.iter().any(|other| other.name == ex.name) {
+                bail!("the name `{name}` is used twice: exercise names must be unique");
             }
+            exercises.push(ex);
+        }
+        if exercises.is_empty() {
+            bail!("it lists no exercises (add `[[exercise]]` entries with a `name`)");
         }
         Ok(Self {
             root: root.to_path_buf(),
-            exercises: file.exercises,
+            exercises,
         })
     }
 
@@ -128,28 +195,28 @@ impl Manifest {
         self.root.join(rel)
     }
 
-    /// The folder of the cargo package an exercise's starter lives in: the
-    /// nearest folder above the starter holding a `Cargo.toml`.
+    /// The folder of the cargo package an exercise lives in.
     pub fn package_dir(&self, ex: &Exercise) -> PathBuf {
-        let file = self.path(&ex.file);
-        file.ancestors()
-            .skip(1)
-            .take_while(|dir| dir.starts_with(&self.root))
-            .find(|dir| dir.join("Cargo.toml").is_file())
-            .unwrap_or(&self.root)
-            .to_path_buf()
+        self.path(&ex.dir)
     }
 
-    /// The exercises grouped by package, in the order each package first
-    /// appears, so a package is built once per feature set.
-    pub fn by_package(&self) -> Vec<(&str, Vec<&Exercise>)> {
-        let mut groups: Vec<(&str, Vec<&Exercise>)> = Vec::new();
-        for ex in &self.exercises {
-            match groups.iter_mut().find(|(p, _)| *p == ex.package) {
-                Some((_, list)) => list.push(ex),
-                None => groups.push((&ex.package, vec![ex])),
-            }
-        }
-        groups
+    /// `text` with this manifest's folder left out of every path in it:
+    /// cargo and panics name files by absolute path, the reader wants
+    /// `labs/lab-rest/exercises/src/etag.rs`.
+    pub fn relative(&self, text: &str) -> String {
+        let mut root = self.root.display().to_string();
+        root.push(std::path::MAIN_SEPARATOR);
+        text.replace(&root, "")
     }
+}
+
+/// The packages of `exercises`, each once, in the order they first appear.
+pub fn packages<'m>(exercises: &[&'m Exercise]) -> Vec<&'m str> {
+    let mut packages: Vec<&str> = Vec::new();
+    for ex in exercises {
+        if !packages.contains(&ex.package.as_str()) {
+            packages.push(&ex.package);
+        }
+    }
+    packages
 }

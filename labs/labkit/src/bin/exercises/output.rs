@@ -1,14 +1,14 @@
-//! Reading `cargo test`'s output: what passed, which expectations failed,
-//! and what the compiler said.
+//! Reading a grading test's output: what passed, which expectations failed,
+//! and what cargo said when it could not build.
 //!
 //! The reader should see the sentence a grading test failed with, not two
-//! screens of harness output. `cargo test` prints each failed test's captured
-//! output under `---- NAME stdout ----`, where a panic reads
+//! screens of harness output. A test binary prints each failed test's
+//! captured output under `---- NAME stdout ----`, where a panic reads
 //! `thread 'NAME' (ID) panicked at FILE:LINE:COL:` followed by the message;
-//! this module picks those messages out. When nothing ran, the build failed,
-//! and the compiler's `error` blocks on standard error are what matters.
+//! this module picks those messages out. When cargo itself refuses (no such
+//! package, a broken manifest), its `error` blocks are what matters.
 
-/// What one run of a grading test target came to.
+/// What grading one exercise came to.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// Every test passed (`tests` of them; zero means the target is empty).
@@ -38,6 +38,9 @@ pub struct Failure {
 /// The prefix of a `todo!()` panic.
 const TODO: &str = "not yet implemented";
 
+/// The mark that starts a failed expectation (`labkit::grade::FAILED`).
+const EXPECTATION: &str = "✗ expectation:";
+
 impl Failure {
     /// True when the test failed only because it reached a `todo!()`: the
     /// reader has not started on this part yet.
@@ -47,7 +50,14 @@ impl Failure {
 
     /// True when the message is a `labkit::grade` expectation.
     pub fn is_expectation(&self) -> bool {
-        self.message.starts_with("✗ expectation:")
+        self.message.starts_with(EXPECTATION)
+    }
+
+    /// The expectation in words (`a retry is answered 200`), when the test
+    /// failed with one.
+    pub fn sentence(&self) -> Option<&str> {
+        let first = self.message.lines().next()?;
+        Some(first.strip_prefix(EXPECTATION)?.trim())
     }
 }
 
@@ -73,21 +83,18 @@ pub fn failed_tests(failures: &[Failure]) -> usize {
     tests.len()
 }
 
-/// Reads one `cargo test --test NAME` run: its exit status and both streams.
+/// Reads one run of a test binary: whether it exited successfully, and both
+/// of its streams. A binary that died without reporting (a crash, an abort,
+/// `process::exit`, a watchdog's kill) failed, with the end of its standard
+/// error as the reason.
 pub fn parse(success: bool, stdout: &str, stderr: &str) -> Outcome {
     let (passed, failed, ran) = counts(stdout);
-    if success {
+    if success && ran {
         return Outcome::Passed { tests: passed };
-    }
-    if !ran {
-        return Outcome::BuildFailed {
-            errors: build_errors(stderr),
-        };
     }
     let mut failures = failures(stdout);
     if failures.is_empty() {
-        // The harness itself died (a crash, an abort, `process::exit`): cargo
-        // says so on standard error.
+        let said = last_lines(stderr, 6);
         failures.push(Failure {
             test: if failed > 0 {
                 "(unknown)".into()
@@ -95,7 +102,11 @@ pub fn parse(success: bool, stdout: &str, stderr: &str) -> Outcome {
                 "(the test binary)".into()
             },
             location: None,
-            message: last_lines(stderr, 6),
+            message: if said.is_empty() {
+                "the test binary stopped without saying why".into()
+            } else {
+                said
+            },
         });
     }
     Outcome::Failed { passed, failures }

@@ -1,0 +1,270 @@
+//! Compiling grading tests: one `cargo build` for many exercises packages.
+//!
+//! `cargo build --tests --message-format=json` builds the test binaries
+//! exactly as `cargo test` would (same profile, same files in `target/`) and
+//! tells us, one JSON message per line, where each binary is and what the
+//! compiler said. The runner then runs the binaries itself ([`crate::run`]):
+//! one cargo invocation however many exercises are graded, rather than one
+//! `cargo test` each. `--keep-going` lets the other packages build when one
+//! does not compile.
+//!
+//! What the exercise modules are compiled from is chosen by
+//! `LABKIT_EXERCISE_BUILD` (see labs/exercise-build); the reader's own
+//! starters are compiled without it.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::exercise_build::{BUILD_ENV, Build};
+use crate::manifest::{Exercise, Manifest};
+use crate::output::{self, Outcome};
+
+/// Which grading tests to build.
+pub enum Tests<'a> {
+    /// Every `ex_*` test target of the packages.
+    All,
+    /// One test target.
+    Only(&'a str),
+}
+
+/// What one `cargo build` produced, for the exercises it was asked about.
+pub struct Compiled {
+    /// Test binaries, by (package folder, test target).
+    binaries: HashMap<(PathBuf, String), PathBuf>,
+    /// The compiler's errors, by (package folder, target): the library's
+    /// target is the package's name with `_` for `-`.
+    errors: HashMap<(PathBuf, String), Vec<String>>,
+    /// Cargo's own errors (not the compiler's): a broken manifest, a build
+    /// script that failed, an unknown package.
+    cargo_errors: Vec<String>,
+    /// How long cargo took.
+    pub took: Duration,
+}
+
+impl Compiled {
+    /// The grading test binary of `ex`, or the build failure that stands in
+    /// the way of running it.
+    pub fn binary(&self, manifest: &Manifest, ex: &Exercise) -> Result<&Path, Outcome> {
+        let dir = manifest.package_dir(ex);
+        if let Some(path) = self.binaries.get(&(dir.clone(), ex.test.clone())) {
+            return Ok(path);
+        }
+        let lib = ex.package.replace('-', "_");
+        let mut errors: Vec<String> = [lib.as_str(), ex.test.as_str()]
+            .iter()
+            .filter_map(|target| self.errors.get(&(dir.clone(), target.to_string())))
+            .flatten()
+            .cloned()
+            .collect();
+        if errors.is_empty() {
+            errors = self.cargo_errors.clone();
+        }
+        if errors.is_empty() {
+            errors.push(format!(
+                "error: cargo built no test target `{}` in {}: is {} there?",
+                ex.test,
+                ex.package,
+                ex.test_file.display()
+            ));
+        }
+        Err(Outcome::BuildFailed { errors })
+    }
+}
+
+/// How compiling shows itself on standard error.
+#[derive(Clone, Copy)]
+pub enum Progress<'a> {
+    /// Only the self-erasing line naming the crate being compiled (on a
+    /// terminal).
+    Quiet,
+    /// Also one line saying why this takes time, printed once cargo starts
+    /// compiling anything (and only then).
+    Announce(&'a str),
+}
+
+/// Builds the grading tests of `exercises`' packages, with their exercise
+/// modules compiled from `build`: one cargo invocation.
+pub fn compile(
+    manifest: &Manifest,
+    exercises: &[&Exercise],
+    tests: Tests,
+    build: Build,
+    progress: Progress,
+) -> Result<Compiled> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(&cargo);
+    cmd.current_dir(&manifest.root).args([
+        "build",
+        "--keep-going",
+        "--color",
+        "never",
+        "--message-format",
+        "json",
+    ]);
+    for package in crate::manifest::packages(exercises) {
+        cmd.args(["-p", package]);
+    }
+    match tests {
+        Tests::All => cmd.args(["--test", "ex_*"]),
+        Tests::Only(test) => cmd.args(["--test", test]),
+    };
+    match build {
+        // The reader's own files: exactly what a plain `cargo test` builds.
+        Build::Starter => cmd.env_remove(BUILD_ENV),
+        other => cmd.env(BUILD_ENV, other.to_string()),
+    };
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+
+    let started = Instant::now();
+    let mut child = cmd.spawn().with_context(|| {
+        format!(
+            "could not run {}: is cargo installed and on PATH?",
+            cargo.to_string_lossy()
+        )
+    })?;
+    let mut stdout = child.stdout.take().context("no stdout pipe")?;
+    let json = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let stderr = show_progress(child.stderr.take().context("no stderr pipe")?, progress);
+    child.wait().context("waiting for cargo")?;
+    let json = json.join().unwrap_or_default();
+
+    let mut compiled = read_messages(manifest, &json);
+    compiled.cargo_errors = output::build_errors(&manifest.relative(&stderr))
+        .into_iter()
+        .filter(|e| !e.trim().is_empty() && e.starts_with("error"))
+        .collect();
+    compiled.took = started.elapsed();
+    Ok(compiled)
+}
+
+/// Reads cargo's JSON messages: where the test binaries are, and the
+/// compiler's errors, with paths made relative to the manifest's folder.
+pub fn read_messages(manifest: &Manifest, json: &str) -> Compiled {
+    let mut compiled = Compiled {
+        binaries: HashMap::new(),
+        errors: HashMap::new(),
+        cargo_errors: Vec::new(),
+        took: Duration::ZERO,
+    };
+    for line in json.lines().filter(|l| l.starts_with('{')) {
+        let Ok(message) = serde_json::from_str::<Message>(line) else {
+            continue;
+        };
+        match message {
+            Message::CompilerArtifact {
+                manifest_path,
+                target,
+                executable: Some(executable),
+                profile,
+            } if profile.test && target.kind.iter().any(|k| k == "test") => {
+                compiled
+                    .binaries
+                    .insert((folder(&manifest_path), target.name), executable);
+            }
+            Message::CompilerMessage {
+                manifest_path,
+                target,
+                message,
+            } if message.level == "error" => {
+                let text = message.rendered.unwrap_or(message.message);
+                if text.starts_with("aborting due to") || text.starts_with("error: aborting") {
+                    continue;
+                }
+                compiled
+                    .errors
+                    .entry((folder(&manifest_path), target.name))
+                    .or_default()
+                    .push(manifest.relative(text.trim_end()));
+            }
+            _ => {}
+        }
+    }
+    compiled
+}
+
+/// A package's folder, from the path of its `Cargo.toml`.
+fn folder(manifest_path: &Path) -> PathBuf {
+    manifest_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Copies cargo's standard error into a string, showing the crate being
+/// compiled on one self-erasing line when standard error is a terminal (a
+/// first build can take a minute, and silence would look like a hang).
+fn show_progress(stderr: impl Read, progress: Progress) -> String {
+    let tty = std::io::stderr().is_terminal();
+    let mut text = String::new();
+    let mut compiled = 0usize;
+    let mut lines = BufReader::new(stderr);
+    let mut line = String::new();
+    while lines.read_line(&mut line).unwrap_or(0) > 0 {
+        if let Some(krate) = line.trim_start().strip_prefix("Compiling ") {
+            if let (0, Progress::Announce(why)) = (compiled, progress) {
+                eprintln!("{why}");
+            }
+            compiled += 1;
+            if tty {
+                let krate: String = krate.chars().take(60).collect();
+                eprint!("\r\x1b[K  compiling {} ({compiled})", krate.trim_end());
+                let _ = std::io::stderr().flush();
+            }
+        }
+        text.push_str(&line);
+        line.clear();
+    }
+    if tty && compiled > 0 {
+        eprint!("\r\x1b[K");
+    }
+    text
+}
+
+/// The few fields of cargo's JSON messages the runner reads.
+#[derive(Deserialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+enum Message {
+    CompilerArtifact {
+        manifest_path: PathBuf,
+        target: Target,
+        executable: Option<PathBuf>,
+        profile: Profile,
+    },
+    CompilerMessage {
+        manifest_path: PathBuf,
+        target: Target,
+        message: Diagnostic,
+    },
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Deserialize)]
+struct Target {
+    name: String,
+    kind: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Profile {
+    test: bool,
+}
+
+#[derive(Deserialize)]
+struct Diagnostic {
+    level: String,
+    message: String,
+    rendered: Option<String>,
+}
