@@ -5,6 +5,10 @@
 //! server never sees it — unless the servers share a [`Relay`]: each server
 //! publishes what its clients say to a Redis channel and subscribes to it,
 //! and re-broadcasts what arrives to its own clients.
+//!
+//! A real service would relay through something that keeps messages (a
+//! Redis stream, a broker's queue) where a server that is down must not miss
+//! them; pub/sub delivers only to whoever listens at that moment.
 
 use std::sync::Arc;
 
@@ -15,9 +19,6 @@ use futures::StreamExt;
 use tokio::sync::broadcast;
 
 use super::Hub;
-
-// A real service would relay through something that keeps messages (Redis
-// Streams, a broker queue) when a server that is down must not miss them.
 
 /// The Redis channel every server of the room publishes to.
 pub const CHANNEL: &str = "lab-realtime:chat";

@@ -176,15 +176,28 @@ pub fn pipeline_worker(
     })
 }
 
-/// Waits until `sock` has finished `n` handshakes with connecting peers.
-pub fn wait_for_peers(ctx: &zmq::Context, sock: &zmq::Socket, name: &str, n: usize) {
+/// Watches a bound socket for peers finishing their handshake; start it
+/// before the peers connect.
+pub struct Peers {
+    events: zmq::Socket,
+}
+
+/// Starts watching `sock`; `name` must be unique within the context.
+pub fn watch_peers(ctx: &zmq::Context, sock: &zmq::Socket, name: &str) -> Peers {
     let addr = format!("inproc://peers-{name}");
     sock.monitor(&addr, zmq::SocketEvent::HANDSHAKE_SUCCEEDED as i32)
         .unwrap();
     let events = socket(ctx, zmq::PAIR);
     events.connect(&addr).unwrap();
-    for _ in 0..n {
-        recv_within(&events, Duration::from_secs(10)).expect("a peer's handshake");
+    Peers { events }
+}
+
+impl Peers {
+    /// Waits until `n` peers have finished their handshake.
+    pub fn wait(&self, n: usize) {
+        for _ in 0..n {
+            recv_within(&self.events, Duration::from_secs(10)).expect("a peer's handshake");
+        }
     }
 }
 

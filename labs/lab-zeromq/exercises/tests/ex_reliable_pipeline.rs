@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use lab_zeromq_exercises::reliable_pipeline::deliver;
-use lab_zeromq_exercises::support::{bind, pipeline_worker, socket, wait_for_peers};
+use lab_zeromq_exercises::support::{bind, pipeline_worker, socket, watch_peers};
 use labkit::grade::{expect, expect_eq, expect_ok};
 
 #[test]
@@ -18,9 +18,10 @@ fn no_task_is_lost_and_none_is_counted_twice() {
     let tasks_at = bind(&ventilator);
     let sink = socket(&ctx, zmq::PULL);
     let sink_at = bind(&sink);
+    let peers = watch_peers(&ctx, &ventilator, "grade");
     let dying = pipeline_worker(&ctx, &tasks_at, &sink_at, Some(3), 0);
     let slow = pipeline_worker(&ctx, &tasks_at, &sink_at, None, 400);
-    wait_for_peers(&ctx, &ventilator, "grade", 2);
+    peers.wait(2);
     let result = deliver(&ventilator, &sink, 60, Duration::from_millis(150));
     dying.join();
     slow.join();

@@ -18,9 +18,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
-use tempfile::TempDir;
 
-use super::process::{Group, tail};
+use super::process::{Group, Watchdog, tail};
 use super::credentials::Credentials;
 use super::ready::{NotReady, wait_ready};
 use super::recipe::{Layout, Recipe};
@@ -29,8 +28,10 @@ use super::{BrokerError, Lookup, Options};
 /// How many log lines an error message quotes.
 const TAIL_LINES: usize = 20;
 
-/// One private broker. Field order matters: the processes end before the
-/// directory they write to is removed.
+/// One private broker. Its [`Watchdog`] made the data directory and lives
+/// as long as the handle: if this process dies at any moment — starting,
+/// running, stopped, shutting down — it ends the processes and removes the
+/// directory. On a normal drop we do both ourselves and disarm it.
 #[derive(Debug)]
 pub(crate) struct Private {
     group: Option<Group>,
@@ -42,7 +43,9 @@ pub(crate) struct Private {
     /// Who the readiness probe logs in as (the user from the options).
     login: Credentials,
     log: PathBuf,
-    dir: TempDir,
+    /// `None` only after [`Private::keep_dir`].
+    watchdog: Option<Watchdog>,
+    dir: PathBuf,
 }
 
 /// `n` distinct free ports on loopback: bind them all to port 0, note what
@@ -67,10 +70,15 @@ impl Private {
         lookup: &Lookup,
     ) -> Result<Private, BrokerError> {
         let facts = recipe.facts();
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("labkit-{}-", facts.program))
-            .tempdir()
+        let prefix = format!("labkit-{}-", facts.program);
+        let watchdog = tokio::task::spawn_blocking(move || Watchdog::with_new_dir(&prefix))
+            .await
+            .map_err(|e| BrokerError::io("starting the watchdog", std::io::Error::other(e)))?
             .map_err(|e| BrokerError::io("creating a temporary data directory", e))?;
+        let dir = watchdog.dir().to_path_buf();
+        // Dropped on an early error: the watchdog (disarmed by its own
+        // Drop) leaves the directory, so remove it first.
+        let mut cleanup = Cleanup(Some(dir.clone()));
 
         let needs = recipe.ports(options);
         let mut names: Vec<(String, bool)> =
@@ -87,7 +95,7 @@ impl Private {
         let ports = free_ports(names.len() + 1)
             .map_err(|e| BrokerError::io("finding free ports on 127.0.0.1", e))?;
         let layout = Layout {
-            dir: dir.path().to_path_buf(),
+            dir: dir.clone(),
             bind: "127.0.0.1",
             port: ports[0],
             ports: names
@@ -95,10 +103,11 @@ impl Private {
                 .zip(&ports[1..])
                 .map(|((n, _), p)| (n.clone(), *p))
                 .collect::<BTreeMap<_, _>>(),
-            as_root: dir.path().metadata().map(|m| m.uid() == 0).unwrap_or(false),
+            as_root: dir.metadata().map(|m| m.uid() == 0).unwrap_or(false),
             in_container: false,
         };
         recipe.prepare(&layout, options, lookup)?;
+        cleanup.0 = None;
 
         let login = super::url::login_of(
             facts.kind,
@@ -108,7 +117,7 @@ impl Private {
             login,
             group: None,
             recipe,
-            log: dir.path().join(format!("{}.log", facts.program)),
+            log: dir.join(format!("{}.log", facts.program)),
             program,
             lookup: lookup.clone(),
             layout,
@@ -116,6 +125,7 @@ impl Private {
                 .into_iter()
                 .filter_map(|(n, public)| public.then_some(n))
                 .collect(),
+            watchdog: Some(watchdog),
             dir,
         };
         match private.start().await {
@@ -142,7 +152,7 @@ impl Private {
 
     /// The data directory.
     pub fn data_dir(&self) -> &Path {
-        self.dir.path()
+        &self.dir
     }
 
     /// The file that collects the broker's output.
@@ -180,14 +190,27 @@ impl Private {
         let launches = self
             .recipe
             .launch(&self.layout, &self.program, &self.lookup);
-        let (log, dir) = (self.log.clone(), self.dir.path().to_path_buf());
-        let group = tokio::task::spawn_blocking(move || Group::spawn(launches, &log, &dir))
-            .await
-            .map_err(|e| BrokerError::io("starting the broker", std::io::Error::other(e)))?
-            .map_err(|cause| BrokerError::Spawn {
-                program: self.program.display().to_string(),
-                cause,
-            })?;
+        let log = self.log.clone();
+        let Some(mut watchdog) = self.watchdog.take() else {
+            return Err(BrokerError::io(
+                "starting the broker",
+                std::io::Error::other("its data directory was kept; start a new one"),
+            ));
+        };
+        let (spawned, watchdog) = tokio::task::spawn_blocking(move || {
+            let spawned = Group::spawn_watched(launches, &log, &mut watchdog);
+            if spawned.is_err() {
+                watchdog.unwatch(); // the half-started group ended as it dropped
+            }
+            (spawned, watchdog)
+        })
+        .await
+        .map_err(|e| BrokerError::io("starting the broker", std::io::Error::other(e)))?;
+        self.watchdog = Some(watchdog);
+        let group = spawned.map_err(|cause| BrokerError::Spawn {
+            program: self.program.display().to_string(),
+            cause,
+        })?;
         let program = group.main_name().to_owned();
         self.group = Some(group);
 
@@ -268,18 +291,48 @@ impl Private {
         })
     }
 
-    /// End the processes off the async runtime's threads.
+    /// End the processes off the async runtime's threads, then tell the
+    /// watchdog the group is gone.
     async fn end(&mut self, first: Signal, grace: Duration) {
         if let Some(mut group) = self.group.take() {
             let _ = tokio::task::spawn_blocking(move || group.end(first, grace)).await;
+        }
+        if let Some(w) = &mut self.watchdog {
+            w.unwatch();
         }
     }
 
     /// Keep the data directory after this handle is gone (for a failed
     /// start, so the log named in the error can still be read).
-    fn keep_dir(self) -> PathBuf {
-        let Private { group, dir, .. } = self;
-        drop(group);
-        dir.keep()
+    fn keep_dir(mut self) -> PathBuf {
+        drop(self.group.take());
+        if let Some(mut w) = self.watchdog.take() {
+            w.disarm();
+        }
+        self.dir.clone()
+    }
+}
+
+impl Drop for Private {
+    /// End the processes, remove the directory, then disarm the watchdog
+    /// (which would have done both had we died first). Blocking, bounded.
+    fn drop(&mut self) {
+        drop(self.group.take());
+        if let Some(mut w) = self.watchdog.take() {
+            w.unwatch();
+            let _ = std::fs::remove_dir_all(&self.dir);
+            w.disarm();
+        }
+    }
+}
+
+/// Removes a directory when dropped, unless told otherwise (`.0 = None`).
+struct Cleanup(Option<PathBuf>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }

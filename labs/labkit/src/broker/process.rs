@@ -5,23 +5,39 @@
 //! signal to the group reaches all of them, and SIGSTOP pauses all of them.
 //!
 //! Why a watchdog: `Drop` does not run when a test panics across an abort,
-//! when the test binary is SIGKILLed, or when a lab calls `process::exit`.
-//! The watchdog is a tiny `sh` whose stdin is a pipe only we hold. When our
-//! process ends for any reason the kernel closes that pipe, `read` returns,
-//! and the watchdog sends SIGTERM then SIGKILL to the group and removes
-//! the data directory. (Rust opens pipes close-on-exec, so no other child
-//! inherits the pipe and keeps it open.) On a normal stop we tell the
-//! watchdog `disarm`; each start arms a new one. (So a *stopped* private
-//! broker whose owner is SIGKILLed leaves its data directory behind.)
+//! when the test binary is SIGKILLed or interrupted with Ctrl-C, or when a
+//! lab calls `process::exit`. The watchdog is a tiny `sh` in its own
+//! process group (so Ctrl-C does not reach it) whose stdin is a pipe only
+//! we hold. When our process ends for any reason the kernel closes that
+//! pipe, `read` returns, and the watchdog sends SIGTERM then SIGKILL to the
+//! broker's group and removes the data directory. (Rust opens pipes
+//! close-on-exec, so no other child inherits the pipe and keeps it open.)
+//!
+//! No moment is left uncovered:
+//!
+//! - the watchdog **makes** the data directory (`mktemp -d`) and tells us
+//!   its name, so there is no instant when the directory exists and
+//!   nobody would remove it;
+//! - the first process of a group starts **gated**: a `sh` that waits for
+//!   a `go` line before it `exec`s the real program. We tell the watchdog
+//!   the group id first, then say `go`; if we die in between, the gate
+//!   reads end-of-file and exits without starting anything;
+//! - a private broker keeps one watchdog for its whole life, across stop
+//!   and start (`pgid N` when a group runs, `pgid` when it has ended), so
+//!   a stopped broker's directory goes too; `disarm` when we cleaned up
+//!   ourselves.
+//!
+//! Processes that leave the group (`setsid`, as `epmd -daemon` does) are
+//! out of its reach: the recipes make sure none does (see `rabbitmq.rs`).
 //!
 //! Everything here is blocking std code with short bounded waits, because
 //! `Drop` may run after the async runtime is gone.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,53 +46,189 @@ use nix::unistd::Pid;
 
 use super::recipe::Launch;
 
-/// The watchdog: wait for our end of the pipe to close, then end the group.
+/// The watchdog. `$1` is the directory, or with `$2 = mkdir` a `mktemp`
+/// template to make it from; it prints the directory's name, then reads
+/// `pgid N` / `pgid` / `disarm` lines until end-of-file, and then ends the
+/// group it was last told about and removes the directory.
 /// (`kill -s SIG -- -PGID` is the spelling both dash and bash accept;
 /// dash rejects `kill -TERM -- -PGID`.)
 const WATCHDOG: &str = r#"trap '' INT HUP
-read -r line
-[ "$line" = disarm ] && exit 0
-kill -s TERM -- "-$1" 2>/dev/null || exit 0
-sleep 2
-kill -s KILL -- "-$1" 2>/dev/null
-[ -n "$2" ] && rm -rf -- "$2"
+dir=$1
+if [ "$2" = mkdir ]; then dir=$(mktemp -d "$dir") || exit 1; fi
+echo "$dir"
+pgid=
+while read -r word arg; do
+    case $word in
+        pgid) pgid=$arg ;;
+        disarm) exit 0 ;;
+    esac
+done
+if [ -n "$pgid" ] && kill -s TERM -- "-$pgid" 2>/dev/null; then
+    sleep 2
+    kill -s KILL -- "-$pgid" 2>/dev/null
+fi
+[ -n "$dir" ] && rm -rf -- "$dir"
 exit 0"#;
+
+/// The gate in front of a group's first process: start it only on `go`.
+const GATE: &str = r#"read -r go || exit 0
+[ "$go" = go ] || exit 0
+exec "$0" "$@" </dev/null"#;
+
+/// One watchdog: the directory it owns and the pipe that keeps it waiting.
+#[derive(Debug)]
+pub(crate) struct Watchdog {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    dir: PathBuf,
+}
+
+impl Watchdog {
+    /// A watchdog that makes a fresh directory named like `prefix` in the
+    /// temporary directory and removes it (and ends any group it is told
+    /// about) if this process dies.
+    pub fn with_new_dir(prefix: &str) -> io::Result<Watchdog> {
+        let template = std::env::temp_dir().join(format!("{prefix}XXXXXXXX"));
+        Watchdog::spawn(&template, true)
+    }
+
+    /// A watchdog for a directory that already exists.
+    pub fn for_dir(dir: &Path) -> io::Result<Watchdog> {
+        Watchdog::spawn(dir, false)
+    }
+
+    fn spawn(dir: &Path, make: bool) -> io::Result<Watchdog> {
+        let mut child = Command::new("sh")
+            .args(["-c", WATCHDOG, "labkit-watchdog"])
+            .arg(dir)
+            .arg(if make { "mkdir" } else { "keep" })
+            .process_group(0)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdin = child.stdin.take();
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            BufReader::new(out).read_line(&mut line)?;
+        }
+        let dir = PathBuf::from(line.trim_end_matches('\n'));
+        if dir.as_os_str().is_empty() {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(io::Error::other(format!(
+                "could not make a temporary directory like {}",
+                dir.display()
+            )));
+        }
+        Ok(Watchdog { child, stdin, dir })
+    }
+
+    /// The directory the watchdog removes if we die.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn say(&mut self, line: &str) -> io::Result<()> {
+        match &mut self.stdin {
+            Some(stdin) => stdin.write_all(line.as_bytes()),
+            None => Err(io::Error::other("the watchdog is disarmed")),
+        }
+    }
+
+    /// End this group too if we die.
+    pub fn watch(&mut self, pgid: Pid) -> io::Result<()> {
+        self.say(&format!("pgid {}\n", pgid.as_raw()))
+    }
+
+    /// The group has ended: forget it (its id may be reused).
+    pub fn unwatch(&mut self) {
+        let _ = self.say("pgid\n");
+    }
+
+    /// We cleaned up ourselves (or keep the directory on purpose): let the
+    /// watchdog exit without doing anything.
+    pub fn disarm(&mut self) {
+        if let Some(mut stdin) = self.stdin.take() {
+            let _ = stdin.write_all(b"disarm\n");
+            drop(stdin);
+            let _ = self.child.wait();
+        }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.disarm();
+    }
+}
 
 /// Running broker processes: helpers first, the broker itself last.
 #[derive(Debug)]
 pub(crate) struct Group {
     pgid: Pid,
     children: Vec<(String, Child)>,
-    watchdog: Option<(Child, ChildStdin)>,
+    /// A watchdog of the group's own ([`Group::spawn`]), disarmed when the
+    /// group ends; `None` when the caller keeps one ([`Group::spawn_watched`]).
+    own_watchdog: Option<Watchdog>,
 }
 
 impl Group {
     /// Start every launch in one new process group, output appended to
-    /// `log`, then the watchdog, which removes `dir` if it has to act.
+    /// `log`, watched by a watchdog of its own that removes `dir` if it
+    /// has to act.
     pub fn spawn(launches: Vec<Launch>, log: &Path, dir: &Path) -> io::Result<Group> {
+        let mut watchdog = Watchdog::for_dir(dir)?;
+        let mut group = Group::spawn_watched(launches, log, &mut watchdog)?;
+        group.own_watchdog = Some(watchdog);
+        Ok(group)
+    }
+
+    /// Start every launch in one new process group, output appended to
+    /// `log`, and tell `watchdog` the group's id before anything runs.
+    /// The caller tells it [`Watchdog::unwatch`] once the group has ended.
+    pub fn spawn_watched(
+        launches: Vec<Launch>,
+        log: &Path,
+        watchdog: &mut Watchdog,
+    ) -> io::Result<Group> {
         let mut group = Group {
             pgid: Pid::from_raw(0),
             children: Vec::new(),
-            watchdog: None,
+            own_watchdog: None,
         };
         for Launch {
-            mut command,
+            command,
             wait_for_port,
         } in launches
         {
             let out = open_log(log)?;
             let name = command.get_program().to_string_lossy().into_owned();
+            let first = group.children.is_empty();
+            let mut command = if first { gated(&command) } else { command };
             command
                 .process_group(group.pgid.as_raw())
-                .stdin(Stdio::null())
+                .stdin(if first { Stdio::piped() } else { Stdio::null() })
                 .stdout(out.try_clone()?)
                 .stderr(out);
-            let child = command
+            let mut child = command
                 .spawn()
                 .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?;
-            if group.children.is_empty() {
+            if first {
                 group.pgid = Pid::from_raw(child.id() as i32);
-                group.arm_watchdog(dir)?;
+                let go = watchdog.watch(group.pgid).and_then(|()| {
+                    let mut gate = child
+                        .stdin
+                        .take()
+                        .ok_or_else(|| io::Error::other("the gate has no stdin"))?;
+                    gate.write_all(b"go\n")
+                });
+                if let Err(e) = go {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    watchdog.unwatch();
+                    return Err(e);
+                }
             }
             group.children.push((name, child));
             if let Some(port) = wait_for_port {
@@ -84,24 +236,6 @@ impl Group {
             }
         }
         Ok(group)
-    }
-
-    fn arm_watchdog(&mut self, dir: &Path) -> io::Result<()> {
-        let mut watchdog = Command::new("sh")
-            .args(["-c", WATCHDOG, "labkit-watchdog"])
-            .arg(self.pgid.as_raw().to_string())
-            .arg(dir)
-            .process_group(0)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let stdin = watchdog
-            .stdin
-            .take()
-            .ok_or_else(|| io::Error::other("watchdog has no stdin"))?;
-        self.watchdog = Some((watchdog, stdin));
-        Ok(())
     }
 
     /// A helper (RabbitMQ's epmd) must listen before the broker starts.
@@ -192,7 +326,9 @@ impl Group {
             let _ = child.wait();
         }
         self.children.clear();
-        self.disarm();
+        if let Some(mut watchdog) = self.own_watchdog.take() {
+            watchdog.disarm();
+        }
     }
 
     fn wait_gone(&mut self, limit: Duration) {
@@ -202,13 +338,6 @@ impl Group {
         }
     }
 
-    fn disarm(&mut self) {
-        if let Some((mut watchdog, mut stdin)) = self.watchdog.take() {
-            let _ = stdin.write_all(b"disarm\n");
-            drop(stdin);
-            let _ = watchdog.wait();
-        }
-    }
 }
 
 impl Drop for Group {
@@ -216,12 +345,30 @@ impl Drop for Group {
         if !self.children.is_empty() {
             self.end(Signal::SIGTERM, Duration::from_millis(500));
         }
-        self.disarm();
     }
 }
 
 fn open_log(path: &Path) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
+}
+
+/// `command` behind the gate: the same program, arguments, environment and
+/// directory, started only when `go` arrives on stdin.
+fn gated(command: &Command) -> Command {
+    let mut sh = Command::new("sh");
+    sh.args(["-c", GATE])
+        .arg(command.get_program())
+        .args(command.get_args());
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(v) => sh.env(key, v),
+            None => sh.env_remove(key),
+        };
+    }
+    if let Some(dir) = command.get_current_dir() {
+        sh.current_dir(dir);
+    }
+    sh
 }
 
 /// Whether a process group has a member that is not a zombie.

@@ -6,9 +6,14 @@
 //! (epmd) and a distribution port besides its AMQP port. A private instance
 //! gets all three on free ports, plus its own `HOME` (for the Erlang
 //! cookie), so it never meets the machine's own RabbitMQ. Its epmd runs in
-//! the foreground in the broker's process group, so it dies with it;
-//! `-start_epmd false` stops Erlang from starting a daemonised one that
-//! would escape.
+//! the foreground in the broker's process group, so it dies with it.
+//! An `epmd -daemon` would escape: it calls `setsid`, leaving the group
+//! the watchdog ends. Any Erlang VM started without `-start_epmd false`
+//! starts one when it finds no epmd — and RabbitMQ runs such VMs itself
+//! (its epmd monitor re-checks epmd by starting `erl -sname ...`, which
+//! happens when the group's epmd died first during a shutdown). So the
+//! flag goes in `ERL_AFLAGS`, which every VM in the tree inherits, not
+//! only on the node's own command line.
 //!
 //! The installed `rabbitmq-server` on Debian is a wrapper that switches to
 //! the `rabbitmq` user; labkit runs the real script next to it instead.
@@ -156,7 +161,7 @@ fn expect_method(stream: &mut TcpStream, want: (u16, u16), name: &str) -> io::Re
         Err(e) => return Err(e),
     };
     let size = u32::from_be_bytes([head[3], head[4], head[5], head[6]]) as usize;
-    if head[0] != 1 || size < 4 || size > 1 << 20 {
+    if head[0] != 1 || !(4..=1 << 20).contains(&size) {
         return Err(unexpected(format!("expected {name}, got the frame head {head:02x?}")));
     }
     let body = read_n(stream, size + 1)?;
@@ -258,7 +263,9 @@ impl Recipe for RabbitMq {
             .env("RABBITMQ_CONF_ENV_FILE", dir("rabbitmq-env.conf"))
             .env("RABBITMQ_CONFIG_FILE", dir("rabbitmq.conf"))
             .env("RABBITMQ_ADVANCED_CONFIG_FILE", dir("advanced.config"))
-            // No daemonised epmd; no busy-waiting schedulers on a shared machine.
+            // No daemonised epmd from any VM in the tree (see the top of
+            // this file); no busy-waiting schedulers on a shared machine.
+            .env("ERL_AFLAGS", "-start_epmd false")
             .env(
                 "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS",
                 "-start_epmd false +sbwt none +sbwtdcpu none +sbwtdio none",
