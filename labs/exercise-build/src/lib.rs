@@ -66,9 +66,7 @@ impl Build {
         match std::env::var(BUILD_ENV) {
             Ok(value) => Build::parse(&value),
             Err(std::env::VarError::NotPresent) => Ok(Build::Starter),
-            Err(std::env::VarError::NotUnicode(_)) => {
-                Err(format!("{BUILD_ENV} is not valid text"))
-            }
+            Err(std::env::VarError::NotUnicode(_)) => Err(format!("{BUILD_ENV} is not valid text")),
         }
     }
 }
@@ -217,13 +215,21 @@ mod tests {
 
     #[test]
     fn build_values_round_trip_and_bad_ones_say_what_to_use() {
-        for build in [Build::Starter, Build::Solution, Build::Wrong(1), Build::Wrong(12)] {
+        for build in [
+            Build::Starter,
+            Build::Solution,
+            Build::Wrong(1),
+            Build::Wrong(12),
+        ] {
             assert_eq!(Build::parse(&build.to_string()), Ok(build));
         }
         assert_eq!(Build::parse(""), Ok(Build::Starter));
         for bad in ["wrong-0", "wrong-", "wrong", "solutions", "Starter"] {
             let err = Build::parse(bad).unwrap_err();
-            assert!(err.contains("use `starter`, `solution` or `wrong-K`"), "{err}");
+            assert!(
+                err.contains("use `starter`, `solution` or `wrong-K`"),
+                "{err}"
+            );
         }
     }
 
@@ -245,16 +251,34 @@ mod tests {
         }
         assert_eq!(modules(p).unwrap(), ["cache", "etag"]);
         assert_eq!(source(p, "etag", Build::Starter), p.join("src/etag.rs"));
-        assert_eq!(source(p, "etag", Build::Solution), p.join("solutions/etag.rs"));
-        assert_eq!(source(p, "etag", Build::Wrong(1)), p.join("wrong/etag/a-first.rs"));
-        assert_eq!(source(p, "etag", Build::Wrong(2)), p.join("wrong/etag/b-second.rs"));
-        assert_eq!(source(p, "etag", Build::Wrong(3)), p.join("solutions/etag.rs"));
-        assert_eq!(source(p, "cache", Build::Wrong(1)), p.join("solutions/cache.rs"));
+        assert_eq!(
+            source(p, "etag", Build::Solution),
+            p.join("solutions/etag.rs")
+        );
+        assert_eq!(
+            source(p, "etag", Build::Wrong(1)),
+            p.join("wrong/etag/a-first.rs")
+        );
+        assert_eq!(
+            source(p, "etag", Build::Wrong(2)),
+            p.join("wrong/etag/b-second.rs")
+        );
+        assert_eq!(
+            source(p, "etag", Build::Wrong(3)),
+            p.join("solutions/etag.rs")
+        );
+        assert_eq!(
+            source(p, "cache", Build::Wrong(1)),
+            p.join("solutions/cache.rs")
+        );
 
         let text = declarations(p, Build::Wrong(2)).unwrap();
         let wrong = p.join("wrong/etag/b-second.rs");
         assert!(
-            text.contains(&format!("#[path = {:?}]\npub mod etag;\n", wrong.to_str().unwrap())),
+            text.contains(&format!(
+                "#[path = {:?}]\npub mod etag;\n",
+                wrong.to_str().unwrap()
+            )),
             "{text}"
         );
         std::fs::remove_dir_all(p).unwrap();

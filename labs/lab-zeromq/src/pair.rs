@@ -35,9 +35,8 @@ pub struct Relay {
 
 // ANCHOR: relay
 /// Three threads in a relay: step 1 signals step 2, which signals step 3,
-/// each over its own PAIR pair on `inproc://`. The binding side must exist
-/// before the connecting side connects only on libzmq before 4.0; here the
-/// order is kept anyway, as portable code does.
+/// each over its own PAIR of sockets on `inproc://` (the receiving side
+/// binds, the sending side connects). Then step 2 stays to answer pings.
 pub fn relay(ctx: &zmq::Context, round_trips: u32) -> anyhow::Result<Relay> {
     let step3 = socket(ctx, zmq::PAIR)?;
     step3.bind("inproc://step3")?;

@@ -18,7 +18,7 @@ use crate::zsock::{self, bind_tcp, blocking, socket};
 pub const SCENARIO: Scenario = Scenario::tour(
     "reqrep",
     "REQ/REP: a lost reply leaves REQ stuck; the Lazy Pirate client retries",
-    "the send is refused with EFSM; each dropped reply costs the pirate a retry",
+    "the send is refused (EFSM); each dropped reply costs one retry",
 );
 
 /// What a REQ socket does once its reply is lost.

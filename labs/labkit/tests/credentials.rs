@@ -47,14 +47,28 @@ fn assert_refused(kind: Kind, result: Result<Broker, BrokerError>, given: &str) 
     let err = result.expect_err("a wrong login must not be accepted");
     let msg = err.to_string();
     assert!(matches!(err, BrokerError::Refused { .. }), "{kind}: {msg}");
-    assert!(!msg.contains(SECRET) && !msg.contains(WRONG), "{kind} leaks: {msg}");
-    assert!(!format!("{err:?}").contains(WRONG), "{kind} Debug leaks: {err:?}");
+    assert!(
+        !msg.contains(SECRET) && !msg.contains(WRONG),
+        "{kind} leaks: {msg}"
+    );
+    assert!(
+        !format!("{err:?}").contains(WRONG),
+        "{kind} Debug leaks: {err:?}"
+    );
     let shown = broker::mask(given);
-    assert_eq!(msg.matches(&shown).count(), 1, "{kind}: the URL once: {msg}");
+    assert_eq!(
+        msg.matches(&shown).count(),
+        1,
+        "{kind}: the URL once: {msg}"
+    );
     assert_eq!(msg.matches("it refused").count(), 1, "{kind}: once: {msg}");
     assert!(!msg.contains('\n'), "{kind}: one line: {msg}");
     assert!(!msg.to_lowercase().contains("running"), "{kind}: {msg}");
-    assert!(msg.contains(kind.env_var()), "{kind}: names the variable: {msg}");
+    assert!(
+        msg.contains(kind.env_var()),
+        "{kind}: names the variable: {msg}"
+    );
+    println!("{msg}");
     msg
 }
 
@@ -64,7 +78,10 @@ fn assert_nothing_leaks(b: &Broker) {
         assert!(!shown.contains(SECRET), "leaks: {shown}");
     }
     assert!(format!("{:?}", b.credentials()).contains("***"));
-    assert!(b.url().contains(SECRET), "the client's URL keeps the password");
+    assert!(
+        b.url().contains(SECRET),
+        "the client's URL keeps the password"
+    );
 }
 
 #[tokio::test]
@@ -72,7 +89,9 @@ async fn mqtt_login_reaches_mosquitto_and_a_wrong_one_is_refused() {
     let b = guarded(Kind::Mosquitto, "alice").await;
     assert_nothing_leaks(&b);
     let right = url("mqtt", &format!("alice:{SECRET}"), &b, "");
-    let ours = from_env(Kind::Mosquitto, &right).await.expect("right login");
+    let ours = from_env(Kind::Mosquitto, &right)
+        .await
+        .expect("right login");
     assert_eq!(ours.url(), right);
     let e = ours.endpoint();
     assert_eq!(e.credentials.user.as_deref(), Some("alice"));
@@ -81,7 +100,10 @@ async fn mqtt_login_reaches_mosquitto_and_a_wrong_one_is_refused() {
 
     // rumqttc, fed as lab-mqtt should feed it: CONNACK Success.
     let mut options = rumqttc::MqttOptions::new("credentials-test", &e.host, e.port);
-    options.set_credentials(e.credentials.user.clone().unwrap(), e.credentials.password.clone().unwrap());
+    options.set_credentials(
+        e.credentials.user.clone().unwrap(),
+        e.credentials.password.clone().unwrap(),
+    );
     let (_client, mut events) = rumqttc::AsyncClient::new(options, 4);
     let first = tokio::time::timeout(Duration::from_secs(10), events.poll())
         .await
@@ -93,10 +115,18 @@ async fn mqtt_login_reaches_mosquitto_and_a_wrong_one_is_refused() {
     );
 
     let wrong = url("mqtt", &format!("alice:{WRONG}"), &b, "");
-    let msg = assert_refused(Kind::Mosquitto, from_env(Kind::Mosquitto, &wrong).await, &wrong);
+    let msg = assert_refused(
+        Kind::Mosquitto,
+        from_env(Kind::Mosquitto, &wrong).await,
+        &wrong,
+    );
     assert!(msg.contains("\"alice\""), "{msg}");
     let anonymous = url("mqtt", "", &b, "");
-    assert_refused(Kind::Mosquitto, from_env(Kind::Mosquitto, &anonymous).await, &anonymous);
+    assert_refused(
+        Kind::Mosquitto,
+        from_env(Kind::Mosquitto, &anonymous).await,
+        &anonymous,
+    );
 }
 
 #[tokio::test]
@@ -108,7 +138,11 @@ async fn nats_user_password_and_token_reach_the_server() {
     let wrong = url("nats", &format!("alice:{WRONG}"), &b, "");
     assert_refused(Kind::Nats, from_env(Kind::Nats, &wrong).await, &wrong);
     let anonymous = url("nats", "", &b, "");
-    assert_refused(Kind::Nats, from_env(Kind::Nats, &anonymous).await, &anonymous);
+    assert_refused(
+        Kind::Nats,
+        from_env(Kind::Nats, &anonymous).await,
+        &anonymous,
+    );
 
     // A token instead of a user: `authorization { token: ... }`.
     let t = broker::private(
@@ -149,12 +183,18 @@ async fn redis_password_user_and_database_reach_the_server() {
     let wrong = url("redis", &format!(":{WRONG}"), &b, "");
     assert_refused(Kind::Redis, from_env(Kind::Redis, &wrong).await, &wrong);
     let anonymous = url("redis", "", &b, "");
-    assert_refused(Kind::Redis, from_env(Kind::Redis, &anonymous).await, &anonymous);
+    assert_refused(
+        Kind::Redis,
+        from_env(Kind::Redis, &anonymous).await,
+        &anonymous,
+    );
 
     // An ACL user.
     let acl = guarded(Kind::Redis, "alice").await;
     let right = url("redis", &format!("alice:{SECRET}"), &acl, "");
-    from_env(Kind::Redis, &right).await.expect("right ACL login");
+    from_env(Kind::Redis, &right)
+        .await
+        .expect("right ACL login");
     let wrong = url("redis", &format!("alice:{WRONG}"), &acl, "");
     assert_refused(Kind::Redis, from_env(Kind::Redis, &wrong).await, &wrong);
 }
@@ -171,15 +211,80 @@ async fn amqp_user_password_and_vhost_reach_rabbitmq() {
     let conn = lapin::Connection::connect(ours.url(), lapin::ConnectionProperties::default())
         .await
         .expect("lapin logs in with the URL's user, password and vhost");
-    conn.close(200, "bye".into()).await.unwrap();
+    conn.close(200, "bye").await.unwrap();
 
     let wrong = url("amqp", &format!("alice:{WRONG}"), &b, "/%2f");
-    assert_refused(Kind::RabbitMq, from_env(Kind::RabbitMq, &wrong).await, &wrong);
+    assert_refused(
+        Kind::RabbitMq,
+        from_env(Kind::RabbitMq, &wrong).await,
+        &wrong,
+    );
     // No user in the URL means guest, and this node has no guest.
     let anonymous = url("amqp", "", &b, "");
-    assert_refused(Kind::RabbitMq, from_env(Kind::RabbitMq, &anonymous).await, &anonymous);
+    assert_refused(
+        Kind::RabbitMq,
+        from_env(Kind::RabbitMq, &anonymous).await,
+        &anonymous,
+    );
     // A vhost that does not exist: 530 NOT_ALLOWED.
     let vhost = url("amqp", &format!("alice:{SECRET}"), &b, "/nowhere");
-    let msg = assert_refused(Kind::RabbitMq, from_env(Kind::RabbitMq, &vhost).await, &vhost);
+    let msg = assert_refused(
+        Kind::RabbitMq,
+        from_env(Kind::RabbitMq, &vhost).await,
+        &vhost,
+    );
     assert!(msg.contains("530"), "{msg}");
+}
+
+/// Every error a bad or unanswered URL can give, for every kind, with the
+/// password (or token) in it: the message and `Debug` never show it.
+#[tokio::test]
+async fn no_error_path_prints_the_secret() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port(); // released at once: nothing listens there
+    let odd = "s3/cr:et@Pw-7731"; // unencoded `/`, `:` and `@` in a password
+    for kind in Kind::ALL {
+        let scheme = kind.example_url().split("://").next().unwrap().to_owned();
+        let mut values = vec![
+            format!("{scheme}://alice:{SECRET}@127.0.0.1:{free}/"), // nothing answers
+            format!("{scheme}://alice:{SECRET}@:1883"),             // no host
+            format!("{scheme}://alice:{SECRET}@h:99999"),           // bad port
+            format!("ftp://alice:{SECRET}@h:1"),                    // wrong scheme
+            format!("alice:{SECRET}@h:1"),                          // no scheme
+            format!("{scheme}://alice:{odd}@127.0.0.1:{free}"),
+            format!("{scheme}://:{SECRET}@[::1"), // broken IPv6
+            format!("{scheme}://:{SECRET}@127.0.0.1:{free}/x"), // Redis: bad database
+        ];
+        if kind == Kind::Nats {
+            // A lone user part is a NATS token (elsewhere, a user name).
+            values.push(format!("{scheme}://{SECRET}@127.0.0.1:{free}"));
+            values.push(format!("{scheme}://{SECRET}@:1"));
+        }
+        for value in values {
+            let err = from_env(kind, &value)
+                .await
+                .expect_err(&broker::mask(&value));
+            for shown in [err.to_string(), format!("{err:?}")] {
+                assert!(
+                    !shown.contains(SECRET) && !shown.contains("s3/cr"),
+                    "{kind} {:?} leaks: {shown}",
+                    broker::mask(&value)
+                );
+            }
+        }
+        let finder = Finder::new(kind)
+            .lookup(Lookup::empty().var(kind.env_var(), &format!("{scheme}://u:{SECRET}@h")));
+        assert!(
+            !format!("{finder:?}").contains(SECRET),
+            "Finder Debug leaks"
+        );
+    }
+    let options = Options::new().user("alice", SECRET);
+    assert!(
+        !format!("{options:?}").contains(SECRET),
+        "Options Debug leaks"
+    );
 }

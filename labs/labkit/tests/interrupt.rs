@@ -80,8 +80,18 @@ const fn at(name: &'static str, line: Option<&'static str>, ms: u64, shut: bool)
 /// moments land.
 const MOMENTS: [Moment; 6] = [
     at("just spawned", None, 0, false),
-    at("RabbitMQ's epmd starting", Some("starting rabbitmq-server"), 30, false),
-    at("RabbitMQ booting", Some("starting rabbitmq-server"), 1500, false),
+    at(
+        "RabbitMQ's epmd starting",
+        Some("starting rabbitmq-server"),
+        30,
+        false,
+    ),
+    at(
+        "RabbitMQ booting",
+        Some("starting rabbitmq-server"),
+        1500,
+        false,
+    ),
     at("Mosquitto starting", Some("starting mosquitto"), 0, false),
     at("all running", Some("running"), 200, false),
     at("shutting down", Some("dropping"), 20, true),
@@ -96,7 +106,11 @@ fn processes_naming(needle: &str) -> Vec<String> {
         return found;
     };
     for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse::<i32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|p| p.parse::<i32>().ok())
+        else {
             continue;
         };
         if pid == std::process::id() as i32 {
@@ -104,7 +118,11 @@ fn processes_naming(needle: &str) -> Vec<String> {
         }
         let read = |f: &str| std::fs::read(entry.path().join(f)).unwrap_or_default();
         let stat = String::from_utf8_lossy(&read("stat")).into_owned();
-        if stat.rsplit_once(')').and_then(|(_, r)| r.split_whitespace().next()) == Some("Z") {
+        if stat
+            .rsplit_once(')')
+            .and_then(|(_, r)| r.split_whitespace().next())
+            == Some("Z")
+        {
             continue; // a zombie runs nothing
         }
         let cmdline = read("cmdline");
@@ -167,6 +185,16 @@ fn interrupt_once(moment: Moment, signal: Signal) -> (Vec<String>, Vec<String>) 
         }
     }
     std::thread::sleep(moment.delay);
+    if moment.after_line == Some("running") {
+        // The count sees what it must: epmd, RabbitMQ's script and VM,
+        // Mosquitto, NATS, Redis, and the watchdogs.
+        let before = processes_naming(&tmp_path);
+        assert!(
+            before.len() >= 9,
+            "only {} processes seen: {before:#?}",
+            before.len()
+        );
+    }
     match signal {
         // Ctrl-C: the terminal signals the foreground process group.
         Signal::SIGINT => killpg(pid, Signal::SIGINT).unwrap(),
@@ -203,7 +231,7 @@ fn interrupted_at_any_moment_leaves_no_process_and_no_directory() {
         .unwrap_or(0);
     let mut leftovers = Vec::new();
     for (i, moment) in MOMENTS.iter().enumerate() {
-        let signal = if (i + run) % 2 == 0 {
+        let signal = if (i + run).is_multiple_of(2) {
             Signal::SIGINT
         } else {
             Signal::SIGKILL

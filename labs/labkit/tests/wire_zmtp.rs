@@ -87,6 +87,10 @@ fn every_cut_of_a_conversation_stops_cleanly() {
     stream.extend(zmtp::encode(MORE, b""));
     stream.extend(zmtp::encode(0, b"pay 42"));
     stream.extend(zmtp::encode(0, &[7; 260]));
+    assert!(
+        Frames.decode(&stream).is_complete(),
+        "the whole stream decodes"
+    );
     wire_support::assert_every_cut_stops_cleanly(&Frames, &stream);
 }
 

@@ -10,20 +10,15 @@
 //! | `amqp-topic-bus` | `src/topic_bus.rs` | an event bus where each service binds only what it needs |
 //! | `amqp-confirms` | `src/confirms.rs` | a publisher whose confirmed messages survive a broker crash |
 //!
-//! Each module is swapped for its reference solution when the crate is built
-//! with `--features solutions`; that is how CI proves every exercise can be
-//! solved. Don't peek before you've tried.
+//! To prove that every exercise can be solved and that its grading tests
+//! catch real mistakes, `cargo exercises verify` compiles this crate again
+//! with a reference solution (`solutions/`) or a known-wrong answer
+//! (`wrong/`) in place of each of your files. Don't peek at `solutions/`
+//! before you've tried.
 
-#[cfg_attr(feature = "solutions", path = "../solutions/worker.rs")]
-pub mod worker;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/retry.rs")]
-pub mod retry;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/topic_bus.rs")]
-pub mod topic_bus;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/confirms.rs")]
-pub mod confirms;
+// The exercise modules (`pub mod <exercise>;`, one per file in solutions/),
+// declared by build.rs: each is compiled from your file in src/, unless
+// `cargo exercises verify` asked for another in its place.
+include!(concat!(env!("OUT_DIR"), "/exercises.rs"));
 
 pub mod support;

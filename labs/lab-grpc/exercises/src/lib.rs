@@ -8,20 +8,15 @@
 //! | `grpc-errors` | `src/errors.rs` | domain errors mapped to status codes with details |
 //! | `grpc-evolve` | `src/evolve.rs` | version 2 of a message that version 1 still reads |
 //!
-//! Each module is swapped for its reference solution when the crate is built
-//! with `--features solutions`; that is how CI proves every exercise can be
-//! solved. Don't peek before you've tried.
+//! To prove that every exercise can be solved and that its grading tests
+//! catch real mistakes, `cargo exercises verify` compiles this crate again
+//! with a reference solution (`solutions/`) or a known-wrong answer
+//! (`wrong/`) in place of each of your files. Don't peek at `solutions/`
+//! before you've tried.
 
-#[cfg_attr(feature = "solutions", path = "../solutions/stream.rs")]
-pub mod stream;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/deadline.rs")]
-pub mod deadline;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/errors.rs")]
-pub mod errors;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/evolve.rs")]
-pub mod evolve;
+// The exercise modules (`pub mod <exercise>;`, one per file in solutions/),
+// declared by build.rs: each is compiled from your file in src/, unless
+// `cargo exercises verify` asked for another in its place.
+include!(concat!(env!("OUT_DIR"), "/exercises.rs"));
 
 pub mod support;

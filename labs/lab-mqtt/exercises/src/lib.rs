@@ -8,18 +8,13 @@
 //! | `mqtt-will` | `src/will.rs` | a device whose dashboard learns it went offline |
 //! | `mqtt-request` | `src/request.rs` | request/response over MQTT 5 with correlation data |
 //!
-//! Each module is swapped for its reference solution when the crate is built
-//! with `--features solutions`; that is how CI proves every exercise can be
-//! solved. Don't peek before you've tried.
+//! To prove that every exercise can be solved and that its grading tests
+//! catch real mistakes, `cargo exercises verify` compiles this crate again
+//! with a reference solution (`solutions/`) or a known-wrong answer
+//! (`wrong/`) in place of each of your files. Don't peek at `solutions/`
+//! before you've tried.
 
-#[cfg_attr(feature = "solutions", path = "../solutions/topics.rs")]
-pub mod topics;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/dedup.rs")]
-pub mod dedup;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/will.rs")]
-pub mod will;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/request.rs")]
-pub mod request;
+// The exercise modules (`pub mod <exercise>;`, one per file in solutions/),
+// declared by build.rs: each is compiled from your file in src/, unless
+// `cargo exercises verify` asked for another in its place.
+include!(concat!(env!("OUT_DIR"), "/exercises.rs"));

@@ -8,20 +8,15 @@
 //! | `realtime-rooms` | `src/rooms.rs` | chat rooms that span servers through Redis |
 //! | `realtime-envelope` | `src/envelope.rs` | requests and responses matched by id over one WebSocket |
 //!
-//! Each module is swapped for its reference solution when the crate is built
-//! with `--features solutions`; that is how CI proves every exercise can be
-//! solved. Don't peek before you've tried.
+//! To prove that every exercise can be solved and that its grading tests
+//! catch real mistakes, `cargo exercises verify` compiles this crate again
+//! with a reference solution (`solutions/`) or a known-wrong answer
+//! (`wrong/`) in place of each of your files. Don't peek at `solutions/`
+//! before you've tried.
 
-#[cfg_attr(feature = "solutions", path = "../solutions/replay.rs")]
-pub mod replay;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/heartbeat.rs")]
-pub mod heartbeat;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/rooms.rs")]
-pub mod rooms;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/envelope.rs")]
-pub mod envelope;
+// The exercise modules (`pub mod <exercise>;`, one per file in solutions/),
+// declared by build.rs: each is compiled from your file in src/, unless
+// `cargo exercises verify` asked for another in its place.
+include!(concat!(env!("OUT_DIR"), "/exercises.rs"));
 
 pub mod support;

@@ -7,17 +7,15 @@
 //! | `rest-idempotency` | `src/idempotency.rs` | a POST that a retry cannot repeat |
 //! | `rest-longpoll` | `src/longpoll.rs` | a long-poll that waits without spinning |
 //!
-//! Each module is swapped for its reference solution when the crate is built
-//! with `--features solutions`; that is how CI proves every exercise can be
-//! solved. Don't peek before you've tried.
+//! To prove that every exercise can be solved and that its grading tests
+//! catch real mistakes, `cargo exercises verify` compiles this crate again
+//! with a reference solution (`solutions/`) or a known-wrong answer
+//! (`wrong/`) in place of each of your files. Don't peek at `solutions/`
+//! before you've tried.
 
-#[cfg_attr(feature = "solutions", path = "../solutions/etag.rs")]
-pub mod etag;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/idempotency.rs")]
-pub mod idempotency;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/longpoll.rs")]
-pub mod longpoll;
+// The exercise modules (`pub mod <exercise>;`, one per file in solutions/),
+// declared by build.rs: each is compiled from your file in src/, unless
+// `cargo exercises verify` asked for another in its place.
+include!(concat!(env!("OUT_DIR"), "/exercises.rs"));
 
 pub mod support;

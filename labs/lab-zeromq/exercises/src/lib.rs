@@ -9,20 +9,15 @@
 //! | `zeromq-reliable-pipeline` | `src/reliable_pipeline.rs` | a pipeline that loses no task when a worker dies |
 //! | `zeromq-snapshot` | `src/snapshot.rs` | a late subscriber that catches up from a snapshot |
 //!
-//! Each module is swapped for its reference solution when the crate is built
-//! with `--features solutions`; that is how CI proves every exercise can be
-//! solved. Don't peek before you've tried.
+//! To prove that every exercise can be solved and that its grading tests
+//! catch real mistakes, `cargo exercises verify` compiles this crate again
+//! with a reference solution (`solutions/`) or a known-wrong answer
+//! (`wrong/`) in place of each of your files. Don't peek at `solutions/`
+//! before you've tried.
 
-#[cfg_attr(feature = "solutions", path = "../solutions/lazy_pirate.rs")]
-pub mod lazy_pirate;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/lru_broker.rs")]
-pub mod lru_broker;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/reliable_pipeline.rs")]
-pub mod reliable_pipeline;
-
-#[cfg_attr(feature = "solutions", path = "../solutions/snapshot.rs")]
-pub mod snapshot;
+// The exercise modules (`pub mod <exercise>;`, one per file in solutions/),
+// declared by build.rs: each is compiled from your file in src/, unless
+// `cargo exercises verify` asked for another in its place.
+include!(concat!(env!("OUT_DIR"), "/exercises.rs"));
 
 pub mod support;

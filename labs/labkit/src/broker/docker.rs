@@ -196,7 +196,8 @@ impl Container {
             Ok(h) => h.to_string(),
             Err(e) => return Err(docker("finding the container's host", e)),
         };
-        let login = super::url::login_of(recipe.facts().kind, &recipe.url(&host, ports[0], options));
+        let login =
+            super::url::login_of(recipe.facts().kind, &recipe.url(&host, ports[0], options));
         let mut container = Container {
             inner: Some(inner),
             recipe,

@@ -7,11 +7,11 @@
 
 use std::net::SocketAddr;
 
+use super::credentials::{Credentials, mask};
 use super::handle::{Backend, Broker, Source};
 use super::private::Private;
 use super::ready::{connect_once, probe_once};
 use super::recipe::{Recipe, Tls};
-use super::credentials::{Credentials, mask};
 use super::{BrokerError, Kind, Lookup, Options, url};
 
 /// A place a broker can come from, for [`Finder::places`].
@@ -279,13 +279,9 @@ async fn from_env(kind: Kind, value: &str) -> Result<Broker, BrokerError> {
     answers(recipe, addr, tls, &parsed.credentials)
         .await
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::PermissionDenied => refused(
-                kind,
-                origin,
-                addr,
-                &parsed.credentials,
-                e,
-            ),
+            std::io::ErrorKind::PermissionDenied => {
+                refused(kind, origin, addr, &parsed.credentials, e)
+            }
             _ => not_answering(e.to_string()),
         })?;
     Ok(Broker {

@@ -11,9 +11,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use super::credentials::Credentials;
 #[cfg(feature = "docker")]
 use super::recipe::ContainerPlan;
-use super::credentials::Credentials;
 use super::recipe::{
     Facts, Launch, Layout, Recipe, Tls, read_n, refused, unexpected, url_with_user, write_file,
 };

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use nix::sys::signal::Signal;
 
+use super::credentials::Credentials;
 #[cfg(feature = "docker")]
 use super::recipe::ContainerPlan;
-use super::credentials::Credentials;
 use super::recipe::{
     Facts, Launch, Layout, Recipe, Tls, read_line, refused, unexpected, url_with_user, write_file,
 };

@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 
-use super::process::{Group, Watchdog, tail};
 use super::credentials::Credentials;
+use super::process::{Group, Watchdog, tail};
 use super::ready::{NotReady, wait_ready};
 use super::recipe::{Layout, Recipe};
 use super::{BrokerError, Lookup, Options};
@@ -109,10 +109,8 @@ impl Private {
         recipe.prepare(&layout, options, lookup)?;
         cleanup.0 = None;
 
-        let login = super::url::login_of(
-            facts.kind,
-            &recipe.url("127.0.0.1", layout.port, options),
-        );
+        let login =
+            super::url::login_of(facts.kind, &recipe.url("127.0.0.1", layout.port, options));
         let mut private = Private {
             login,
             group: None,
@@ -224,13 +222,18 @@ impl Private {
         let group = self.group.as_mut();
         let outcome = match group {
             Some(group) => {
-                wait_ready(self.recipe, addr, &self.login, &extra, deadline, || {
-                    match group.main_exited() {
+                wait_ready(
+                    self.recipe,
+                    addr,
+                    &self.login,
+                    &extra,
+                    deadline,
+                    || match group.main_exited() {
                         Ok(Some(status)) => Some(status.to_string()),
                         Ok(None) => None,
                         Err(e) => Some(e.to_string()),
-                    }
-                })
+                    },
+                )
                 .await
             }
             None => Ok(()),

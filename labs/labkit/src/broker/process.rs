@@ -337,7 +337,6 @@ impl Group {
             std::thread::sleep(Duration::from_millis(10));
         }
     }
-
 }
 
 impl Drop for Group {

@@ -28,9 +28,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use super::credentials::Credentials;
 #[cfg(feature = "docker")]
 use super::recipe::ContainerPlan;
-use super::credentials::Credentials;
 use super::recipe::{
     Facts, Launch, Layout, PortNeed, Recipe, Tls, read_n, refused, unexpected, url_with_user,
     write_file,
@@ -156,13 +156,17 @@ fn expect_method(stream: &mut TcpStream, want: (u16, u16), name: &str) -> io::Re
     let head = match read_n(stream, 7) {
         Ok(h) => h,
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && want != (10, 10) => {
-            return Err(refused(format!("the connection was closed instead of {name}")));
+            return Err(refused(format!(
+                "the connection was closed instead of {name}"
+            )));
         }
         Err(e) => return Err(e),
     };
     let size = u32::from_be_bytes([head[3], head[4], head[5], head[6]]) as usize;
     if head[0] != 1 || !(4..=1 << 20).contains(&size) {
-        return Err(unexpected(format!("expected {name}, got the frame head {head:02x?}")));
+        return Err(unexpected(format!(
+            "expected {name}, got the frame head {head:02x?}"
+        )));
     }
     let body = read_n(stream, size + 1)?;
     let got = (

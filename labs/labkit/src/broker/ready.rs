@@ -74,6 +74,10 @@ pub(crate) async fn wait_ready(
             .unwrap_or_else(|e| Err(io::Error::other(e.to_string())));
             match attempt {
                 Ok(()) => break,
+                // A refused login is an answer: the broker serves. (A lesson
+                // may set up its own users in config lines labkit cannot
+                // see; whether the lab's login works is the lab's to show.)
+                Err(e) if e.kind() == io::ErrorKind::PermissionDenied => break,
                 Err(e) if Instant::now() >= deadline => {
                     return Err(NotReady::TimedOut(format!("{target}: {e}")));
                 }

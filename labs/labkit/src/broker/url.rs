@@ -85,10 +85,10 @@ fn credentials(kind: Kind, userinfo: Option<&str>, path: &str) -> Result<Credent
         Kind::RabbitMq if !path.is_empty() => c.vhost = Some(decode(path)),
         Kind::Redis if !path.is_empty() => {
             let db = path.trim_end_matches('/');
-            c.database = Some(
-                db.parse::<u32>()
-                    .map_err(|_| format!("database {db:?} is not a number (redis://host:port/0)"))?,
-            );
+            c.database =
+                Some(db.parse::<u32>().map_err(|_| {
+                    format!("database {db:?} is not a number (redis://host:port/0)")
+                })?);
         }
         _ => {}
     }
@@ -158,7 +158,10 @@ mod tests {
         assert_eq!(nats("nats://u:p@h").user.as_deref(), Some("u"));
         let redis = |v| parse(v, Kind::Redis.recipe().facts());
         let c = redis("redis://:pw@h:6380/3").unwrap().credentials;
-        assert_eq!((c.user, c.password.as_deref(), c.database), (None, Some("pw"), Some(3)));
+        assert_eq!(
+            (c.user, c.password.as_deref(), c.database),
+            (None, Some("pw"), Some(3))
+        );
         assert!(redis("redis://h/x").unwrap_err().contains("\"x\""));
         let amqp = parse("amqp://u:p@h/shop", Kind::RabbitMq.recipe().facts()).unwrap();
         assert_eq!(amqp.credentials.vhost.as_deref(), Some("shop"));

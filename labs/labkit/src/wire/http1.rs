@@ -524,7 +524,13 @@ fn read_chunked(buf: &[u8]) -> Result<Option<Body>, String> {
         if size == 0 {
             break;
         }
-        let Some(end) = usize::try_from(size).ok().and_then(|s| pos.checked_add(s)) else {
+        // `end + 2` must not overflow either, so the size is checked against
+        // what `usize` can hold with the CRLF after it.
+        let Some(end) = usize::try_from(size)
+            .ok()
+            .and_then(|s| pos.checked_add(s))
+            .filter(|e| e.checked_add(2).is_some())
+        else {
             return Err(format!("chunk size {size} is too large"));
         };
         if buf.len() < end + 2 {

@@ -17,7 +17,10 @@ pub const SUMMARY: &str = "book/SUMMARY.md";
 /// `[...](01-rest/index.md)` gives `rest`.
 pub fn book_order(summary: &str) -> Vec<String> {
     let mut slugs: Vec<String> = Vec::new();
-    for (_, after) in summary.match_indices("](").map(|(i, _)| summary.split_at(i + 2)) {
+    for (_, after) in summary
+        .match_indices("](")
+        .map(|(i, _)| summary.split_at(i + 2))
+    {
         let link = after.split(')').next().unwrap_or("");
         let Some(folder) = Path::new(link).components().next() else {
             continue;

@@ -1,12 +1,15 @@
-//! Compiling grading tests: one `cargo build` for many exercises packages.
+//! Compiling grading tests: one `cargo build` for any number of exercises.
 //!
-//! `cargo build --tests --message-format=json` builds the test binaries
-//! exactly as `cargo test` would (same profile, same files in `target/`) and
-//! tells us, one JSON message per line, where each binary is and what the
-//! compiler said. The runner then runs the binaries itself ([`crate::run`]):
-//! one cargo invocation however many exercises are graded, rather than one
-//! `cargo test` each. `--keep-going` lets the other packages build when one
-//! does not compile.
+//! `cargo build --workspace --test ex_etag --test ex_stream …
+//! --message-format=json` builds those test binaries exactly as
+//! `cargo test --workspace` would (same profile, same features, so the same
+//! files in `target/`) and tells us, one JSON message per line, where each
+//! binary is and what the compiler said. The runner then runs the binaries
+//! itself ([`crate::run`]): one cargo invocation however many exercises are
+//! graded, rather than one `cargo test` each. `--workspace` (with only the
+//! grading tests as targets) keeps the features of shared dependencies the
+//! same in every build, so nothing is compiled twice for lack of a feature;
+//! `--keep-going` lets the other packages build when one does not compile.
 //!
 //! What the exercise modules are compiled from is chosen by
 //! `LABKIT_EXERCISE_BUILD` (see labs/exercise-build); the reader's own
@@ -24,14 +27,6 @@ use serde::Deserialize;
 use crate::exercise_build::{BUILD_ENV, Build};
 use crate::manifest::{Exercise, Manifest};
 use crate::output::{self, Outcome};
-
-/// Which grading tests to build.
-pub enum Tests<'a> {
-    /// Every `ex_*` test target of the packages.
-    All,
-    /// One test target.
-    Only(&'a str),
-}
 
 /// What one `cargo build` produced, for the exercises it was asked about.
 pub struct Compiled {
@@ -63,6 +58,11 @@ impl Compiled {
             .cloned()
             .collect();
         if errors.is_empty() {
+            // Not this package's code: a dependency (a lab) did not compile.
+            errors = self.errors.values().flatten().cloned().collect();
+            errors.sort();
+        }
+        if errors.is_empty() {
             errors = self.cargo_errors.clone();
         }
         if errors.is_empty() {
@@ -77,43 +77,35 @@ impl Compiled {
     }
 }
 
-/// How compiling shows itself on standard error.
-#[derive(Clone, Copy)]
-pub enum Progress<'a> {
-    /// Only the self-erasing line naming the crate being compiled (on a
-    /// terminal).
-    Quiet,
-    /// Also one line saying why this takes time, printed once cargo starts
-    /// compiling anything (and only then).
-    Announce(&'a str),
-}
-
-/// Builds the grading tests of `exercises`' packages, with their exercise
-/// modules compiled from `build`: one cargo invocation.
+/// Builds the grading tests of `exercises`, with the exercise modules
+/// compiled from `build`: one cargo invocation. While cargo compiles, the
+/// crate being compiled is shown on one self-erasing line (on a terminal);
+/// `announce`, if any, is printed once as cargo starts compiling anything,
+/// to say why this takes time.
 pub fn compile(
     manifest: &Manifest,
     exercises: &[&Exercise],
-    tests: Tests,
     build: Build,
-    progress: Progress,
+    announce: Option<&str>,
 ) -> Result<Compiled> {
+    anyhow::ensure!(!exercises.is_empty(), "no exercise to compile");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(&cargo);
     cmd.current_dir(&manifest.root).args([
         "build",
+        "--workspace",
         "--keep-going",
         "--color",
         "never",
         "--message-format",
         "json",
     ]);
-    for package in crate::manifest::packages(exercises) {
-        cmd.args(["-p", package]);
+    let mut tests: Vec<&str> = exercises.iter().map(|ex| ex.test.as_str()).collect();
+    tests.sort_unstable();
+    tests.dedup();
+    for test in tests {
+        cmd.args(["--test", test]);
     }
-    match tests {
-        Tests::All => cmd.args(["--test", "ex_*"]),
-        Tests::Only(test) => cmd.args(["--test", test]),
-    };
     match build {
         // The reader's own files: exactly what a plain `cargo test` builds.
         Build::Starter => cmd.env_remove(BUILD_ENV),
@@ -136,7 +128,7 @@ pub fn compile(
         let _ = stdout.read_to_string(&mut text);
         text
     });
-    let stderr = show_progress(child.stderr.take().context("no stderr pipe")?, progress);
+    let stderr = show_progress(child.stderr.take().context("no stderr pipe")?, announce);
     child.wait().context("waiting for cargo")?;
     let json = json.join().unwrap_or_default();
 
@@ -205,7 +197,7 @@ fn folder(manifest_path: &Path) -> PathBuf {
 /// Copies cargo's standard error into a string, showing the crate being
 /// compiled on one self-erasing line when standard error is a terminal (a
 /// first build can take a minute, and silence would look like a hang).
-fn show_progress(stderr: impl Read, progress: Progress) -> String {
+fn show_progress(stderr: impl Read, announce: Option<&str>) -> String {
     let tty = std::io::stderr().is_terminal();
     let mut text = String::new();
     let mut compiled = 0usize;
@@ -213,7 +205,7 @@ fn show_progress(stderr: impl Read, progress: Progress) -> String {
     let mut line = String::new();
     while lines.read_line(&mut line).unwrap_or(0) > 0 {
         if let Some(krate) = line.trim_start().strip_prefix("Compiling ") {
-            if let (0, Progress::Announce(why)) = (compiled, progress) {
+            if let (0, Some(why)) = (compiled, announce) {
                 eprintln!("{why}");
             }
             compiled += 1;

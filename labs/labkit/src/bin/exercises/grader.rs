@@ -1,85 +1,119 @@
-//! Running an exercise's grading test: `cargo test -p PACKAGE --test TEST`.
+//! Grading: compile the grading tests in one cargo invocation, then run the
+//! test binaries, two at a time.
 //!
-//! The runner grades by running the real tests, exactly as a reader could by
-//! hand, and reads the outcome from cargo's output ([`crate::output`]). The
-//! starter is graded by default; the reference solution with
-//! `--features solutions`, which switches the package's `mod` declarations
-//! to the solution files.
+//! The runner grades by running the real grading tests, exactly as a reader
+//! could by hand with `cargo test -p lab-rest-exercises --test ex_etag`; it
+//! only splits building ([`crate::compile`]) from running ([`crate::run`])
+//! so that grading many exercises costs one build.
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
-use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
+use crate::compile;
+use crate::exercise_build::Build;
 use crate::manifest::{Exercise, Manifest};
-use crate::output::{self, Outcome};
+use crate::output::Outcome;
+use crate::run;
 
-/// Which code a grading run compiles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Variant {
-    /// The file the reader edits.
-    Starter,
-    /// The reference solution (`--features solutions`).
-    Solution,
+/// How many grading test binaries run at once. Each grading test starts its
+/// own private brokers and servers on free ports, so two cannot disturb each
+/// other; more would only make them compete for this machine's cores.
+const JOBS: usize = 2;
+
+/// The variables that point the labs at a broker of the reader's own, which
+/// grading tests running side by side would share.
+const SHARED_BROKERS: [&str; 4] = ["MQTT_URL", "AMQP_URL", "NATS_URL", "REDIS_URL"];
+
+/// Grades one exercise as the reader left it: the starter, compiled without
+/// any [`Build`] choice, exactly as `cargo test` would.
+pub fn grade(manifest: &Manifest, ex: &Exercise) -> Result<Outcome> {
+    let compiled = compile::compile(manifest, &[ex], Build::Starter, None)?;
+    Ok(match compiled.binary(manifest, ex) {
+        Ok(binary) => run::run(manifest, ex, binary),
+        Err(failed) => failed,
+    })
 }
 
-/// Runs `ex`'s grading test against `variant` and reads the outcome.
-///
-/// While cargo compiles, the crate being compiled is shown on one
-/// self-erasing line when standard error is a terminal: a first build can
-/// take a minute, and silence would look like a hang.
-pub fn grade(manifest: &Manifest, ex: &Exercise, variant: Variant) -> Result<Outcome> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(&cargo);
-    cmd.current_dir(&manifest.root).args([
-        "test",
-        "--color",
-        "never",
-        "-p",
-        &ex.package,
-        "--test",
-        &ex.test,
-    ]);
-    if variant == Variant::Solution {
-        cmd.args(["--features", "solutions"]);
+/// How long grading took: compiling, then running.
+pub struct Timing {
+    pub compile: Duration,
+    pub run: Duration,
+}
+
+/// Grades `exercises` with their modules compiled from `build`: one
+/// compilation (`announce`: see [`compile::compile`]), then the grading
+/// binaries, [`JOBS`] at a time.
+/// `starting(i)` is called as the i-th exercise's tests start (from a worker
+/// thread); `done` gets each outcome in the order of `exercises`, as soon as
+/// it and those before it are known.
+pub fn grade_all(
+    manifest: &Manifest,
+    exercises: &[&Exercise],
+    build: Build,
+    announce: Option<&str>,
+    starting: &(dyn Fn(usize) + Sync),
+    mut done: impl FnMut(&Exercise, Outcome),
+) -> Result<Timing> {
+    if exercises.is_empty() {
+        return Ok(Timing {
+            compile: Duration::ZERO,
+            run: Duration::ZERO,
+        });
     }
-    cmd.env(labkit::grade::EXERCISE_ENV, &ex.name)
-        // A backtrace under every failure would bury the sentence.
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-
-    let mut child = cmd.spawn().with_context(|| {
-        format!(
-            "could not run {}: is cargo installed and on PATH?",
-            cargo.to_string_lossy()
-        )
-    })?;
-    let mut stdout_pipe = child.stdout.take().context("no stdout pipe")?;
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout_pipe.read_to_string(&mut text);
-        text
-    });
-
-    let show = std::io::stderr().is_terminal();
-    let mut stderr = String::new();
-    let mut lines = BufReader::new(child.stderr.take().context("no stderr pipe")?);
-    let mut line = String::new();
-    while lines.read_line(&mut line).unwrap_or(0) > 0 {
-        if let (true, Some(krate)) = (show, line.trim_start().strip_prefix("Compiling ")) {
-            let krate: String = krate.chars().take(60).collect();
-            eprint!("\r\x1b[K  compiling {}", krate.trim_end());
-            let _ = std::io::stderr().flush();
+    let compiled = compile::compile(manifest, exercises, build, announce)?;
+    let ran = Instant::now();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs() {
+            let (tx, next, compiled) = (tx.clone(), &next, &compiled);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(ex) = exercises.get(i) else { break };
+                    let outcome = match compiled.binary(manifest, ex) {
+                        Ok(binary) => {
+                            starting(i);
+                            run::run(manifest, ex, binary)
+                        }
+                        Err(failed) => failed,
+                    };
+                    if tx.send((i, outcome)).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        stderr.push_str(&line);
-        line.clear();
+        drop(tx);
+        // Outcomes arrive in any order; pass them on in the list's order.
+        let mut ready: Vec<Option<Outcome>> = vec![None; exercises.len()];
+        let mut passed_on = 0;
+        for (i, outcome) in rx {
+            ready[i] = Some(outcome);
+            while let Some(outcome) = ready.get_mut(passed_on).and_then(Option::take) {
+                done(exercises[passed_on], outcome);
+                passed_on += 1;
+            }
+        }
+    });
+    Ok(Timing {
+        compile: compiled.took,
+        run: ran.elapsed(),
+    })
+}
+
+/// [`JOBS`], or one at a time when the reader points the labs at a broker of
+/// their own: there, two grading tests would share queues and topics.
+fn jobs() -> usize {
+    if SHARED_BROKERS
+        .iter()
+        .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
+    {
+        1
+    } else {
+        JOBS
     }
-    if show {
-        eprint!("\r\x1b[K");
-    }
-    let status = child.wait().context("waiting for cargo")?;
-    let stdout = reader.join().unwrap_or_default();
-    Ok(output::parse(status.success(), &stdout, &stderr))
 }

@@ -5,48 +5,81 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 use labkit::report::Table;
 
-use crate::grader::{self, Variant};
-use crate::manifest::Manifest;
+use crate::exercise_build::Build;
+use crate::grader;
+use crate::manifest::{Exercise, Manifest};
 use crate::output::Outcome;
 use crate::progress::{self, Progress, State};
+
+/// What a reader is told while the first `list` compiles every lab.
+const FIRST_COMPILE: &str = "compiling the exercises (first time: a minute or two)…";
 
 /// Grades every exercise whose package changed since it was last graded (all
 /// of them with `rerun`), then prints the list and the next one to do.
 pub fn run(manifest: &Manifest, progress: &mut Progress, rerun: bool) -> Result<()> {
     let total = manifest.exercises.len();
+    let mut states: Vec<Option<State>> = manifest
+        .exercises
+        .iter()
+        .map(|ex| {
+            if rerun {
+                None
+            } else {
+                progress.get(manifest, ex)
+            }
+        })
+        .collect();
+    // (position in the list, exercise) of those to grade now.
+    let pending: Vec<(usize, &Exercise)> = manifest
+        .exercises
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| states[*i].is_none())
+        .collect();
     let tty = std::io::stderr().is_terminal();
-    let mut states = Vec::with_capacity(total);
-    let mut broken = Vec::new();
-    for (i, ex) in manifest.exercises.iter().enumerate() {
-        let cached = if rerun {
-            None
-        } else {
-            progress.get(manifest, ex)
+    let mut broken: Vec<String> = Vec::new();
+    if !pending.is_empty() {
+        // Stamps are taken before grading, so an edit made meanwhile is
+        // graded next time.
+        let stamps: Vec<String> = pending
+            .iter()
+            .map(|(_, ex)| progress::stamp(manifest, ex))
+            .collect();
+        let starting = |k: usize| {
+            let (i, ex) = pending[k];
+            if tty {
+                eprint!("\r\x1b[K[{}/{total}] grading {}…", i + 1, ex.name);
+            } else {
+                eprintln!("[{}/{total}] grading {}…", i + 1, ex.name);
+            }
+            let _ = std::io::stderr().flush();
         };
-        let state = match cached {
-            Some(state) => state,
-            None => {
-                if tty {
-                    eprint!("\r\x1b[K[{}/{total}] grading {}…", i + 1, ex.name);
-                } else {
-                    eprintln!("[{}/{total}] grading {}…", i + 1, ex.name);
-                }
-                let _ = std::io::stderr().flush();
-                let stamp = progress::stamp(manifest, ex);
-                let outcome = grader::grade(manifest, ex, Variant::Starter)?;
+        let exercises: Vec<&Exercise> = pending.iter().map(|(_, ex)| *ex).collect();
+        let mut k = 0;
+        grader::grade_all(
+            manifest,
+            &exercises,
+            Build::Starter,
+            Some(FIRST_COMPILE),
+            &starting,
+            |ex, outcome| {
                 if matches!(outcome, Outcome::BuildFailed { .. }) && !broken.contains(&ex.package) {
                     broken.push(ex.package.clone());
                 }
                 let state = State::of(manifest, ex, &outcome);
-                progress.set(ex, stamp, state);
-                state
-            }
-        };
-        states.push(state);
+                progress.set(ex, stamps[k].clone(), state);
+                states[pending[k].0] = Some(state);
+                k += 1;
+            },
+        )?;
+        if tty {
+            eprint!("\r\x1b[K");
+        }
     }
-    if tty {
-        eprint!("\r\x1b[K");
-    }
+    let states: Vec<State> = states
+        .into_iter()
+        .map(|s| s.unwrap_or(State::NotTried))
+        .collect();
 
     let done = states.iter().filter(|s| **s == State::Passed).count();
     let mut table = Table::new(

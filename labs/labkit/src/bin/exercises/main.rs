@@ -3,26 +3,42 @@
 //! Run with: `cargo exercises [list | grade NAME | hint NAME | watch [NAME] | verify]`
 //! (an alias, in `.cargo/config.toml`, for `cargo run -p labkit --bin exercises --`).
 //!
-//! Each exercise is a starter file with a `todo!()`, a grading test that
-//! fails until the starter is solved, a reference solution and a hint, all
-//! listed in `exercises.toml` at the repository's root. Grading means running
-//! the real grading test with cargo; this program only finds the right test,
-//! runs it, and reports the failed expectations in sentences.
+//! Each exercise is a starter file with a `TODO`, a grading test that fails
+//! until the starter is solved, a reference solution, a hint, and known-wrong
+//! variants the grading test must refuse. `exercises.toml` at the
+//! repository's root lists them by name, and every path follows from the
+//! name. Grading means compiling and running the real grading test; this
+//! program only finds the right test, runs it, and reports the failed
+//! expectations in sentences.
 //!
 //! | module | what it does |
 //! |---|---|
-//! | `manifest.rs` | reads `exercises.toml` |
-//! | `grader.rs` | runs `cargo test -p PACKAGE --test TEST` |
-//! | `output.rs` | picks the failed expectations out of cargo's output |
+//! | `manifest.rs` | reads `exercises.toml`; where each exercise's files are |
+//! | `compile.rs` | one `cargo build` for the grading tests of many exercises |
+//! | `run.rs` | runs one grading test binary |
+//! | `grader.rs` | compile once, then run the binaries two at a time |
+//! | `output.rs` | picks the failed expectations out of a test binary's output |
 //! | `show.rs` | prints an outcome for the reader |
 //! | `progress.rs` | remembers which exercises pass |
+//! | `files.rs`, `chapters.rs`, `judge.rs` | what `verify` checks: files, the book's order, outcomes |
 //! | `list.rs`, `watch.rs`, `verify.rs` | the commands of the same names |
 
+mod chapters;
+mod compile;
+// Which file each exercise module is compiled from (starter, solution,
+// known-wrong variant) is decided by the exercises packages' build scripts;
+// their rules are read here from the same file, so the two always agree.
+#[allow(dead_code)]
+#[path = "../../../../exercise-build/src/lib.rs"]
+mod exercise_build;
+mod files;
 mod grader;
+mod judge;
 mod list;
 mod manifest;
 mod output;
 mod progress;
+mod run;
 mod show;
 mod verify;
 mod watch;
@@ -61,7 +77,7 @@ enum Command {
     Hint { name: Option<String> },
     /// Grade again on every save (default: follow the list from the next exercise not passing).
     Watch { name: Option<String> },
-    /// For CI: every hint exists, every untouched starter fails, every solution passes.
+    /// For CI: every file is in place, every untouched starter fails, every solution passes, every known-wrong variant is refused.
     Verify,
 }
 
@@ -88,7 +104,7 @@ fn run(command: Command) -> Result<bool> {
         Command::Grade { name } => {
             let ex = pick(&manifest, &progress, name.as_deref())?;
             let stamp = progress::stamp(&manifest, ex);
-            let outcome = grader::grade(&manifest, ex, grader::Variant::Starter)?;
+            let outcome = grader::grade(&manifest, ex)?;
             show::outcome(ex, &outcome);
             progress.set(ex, stamp, State::of(&manifest, ex, &outcome));
             Ok(outcome.passed())

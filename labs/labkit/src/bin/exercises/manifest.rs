@@ -209,14 +209,3 @@ impl Manifest {
         text.replace(&root, "")
     }
 }
-
-/// The packages of `exercises`, each once, in the order they first appear.
-pub fn packages<'m>(exercises: &[&'m Exercise]) -> Vec<&'m str> {
-    let mut packages: Vec<&str> = Vec::new();
-    for ex in exercises {
-        if !packages.contains(&ex.package.as_str()) {
-            packages.push(&ex.package);
-        }
-    }
-    packages
-}

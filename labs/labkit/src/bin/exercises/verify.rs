@@ -1,147 +1,155 @@
-//! `cargo exercises verify`: CI's check that every exercise is gradable.
+//! `cargo exercises verify`: CI's proof that every exercise is gradable.
 //!
-//! An exercise is sound when its hint exists and says something, its
-//! untouched starter fails its grading test (a grader that passes the starter
-//! grades nothing), and its reference solution passes. Starters are graded
-//! first, package by package, then solutions, so each package is compiled
-//! once per feature set rather than once per exercise.
+//! First the files ([`crate::files`]): everything each name promises exists,
+//! nothing lies around unowned, the order follows the book. Then the grading
+//! tests, in rounds; each round compiles every exercises package once, with
+//! the exercise modules taken from one kind of file ([`Build`]), and runs the
+//! grading binaries two at a time:
+//!
+//! | round | every exercise's … | must ([`crate::judge`]) |
+//! |---|---|---|
+//! | `starter` | untouched starter | fail |
+//! | `solution` | reference solution | pass |
+//! | `wrong-1`, `wrong-2`, … | first, second, … known-wrong variant | fail with a sentence |
 //!
 //! Run it on a clean checkout: it grades the starters as they are on disk.
 
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
 use anyhow::Result;
 
-use crate::grader::{self, Variant};
+use crate::exercise_build::Build;
+use crate::files::{self, Problem};
+use crate::grader;
+use crate::judge::{self, Verdict};
 use crate::manifest::{Exercise, Manifest};
-use crate::output::{self, Outcome};
+use crate::output::Outcome;
 
-/// Checks every exercise, prints what it finds, and returns whether all is
-/// well.
+/// Checks every exercise, prints what it finds round by round, and returns
+/// whether all is well.
 pub fn run(manifest: &Manifest) -> Result<bool> {
-    let mut problems: Vec<(String, String)> = Vec::new();
+    let started = Instant::now();
+    let mut problems: Vec<Problem> = files::check(manifest);
 
-    for ex in &manifest.exercises {
-        for (what, path) in [
-            ("starter", &ex.file),
-            ("solution", &ex.solution),
-            ("hint", &ex.hint),
-        ] {
-            if !manifest.path(path).is_file() {
-                problems.push((
-                    ex.name.clone(),
-                    format!("its {what} file {} does not exist", path.display()),
-                ));
+    let most_wrong = manifest
+        .exercises
+        .iter()
+        .map(|ex| files::wrong_variants(manifest, ex).len())
+        .max()
+        .unwrap_or(0);
+    let rounds = [Build::Starter, Build::Solution]
+        .into_iter()
+        .chain((1..=most_wrong).map(Build::Wrong));
+    let tty = std::io::stderr().is_terminal();
+    let mut times: Vec<(Build, Duration, Duration)> = Vec::new();
+    for build in rounds {
+        let exercises: Vec<&Exercise> = manifest
+            .exercises
+            .iter()
+            .filter(|ex| match build {
+                Build::Wrong(k) => files::wrong_variants(manifest, ex).len() >= k,
+                _ => true,
+            })
+            .collect();
+        println!("{}", heading(build, exercises.len()));
+        let running = |i: usize| {
+            if tty {
+                eprint!("\r\x1b[K  running {}…", exercises[i].name);
+                let _ = std::io::stderr().flush();
             }
-        }
-        let hint = std::fs::read_to_string(manifest.path(&ex.hint));
-        if hint.is_ok_and(|text| text.trim().is_empty()) {
-            problems.push((
-                ex.name.clone(),
-                format!("its hint file {} is empty", ex.hint.display()),
-            ));
-        }
-    }
-
-    let packages = manifest.by_package();
-    for variant in [Variant::Starter, Variant::Solution] {
-        for (package, exercises) in &packages {
-            let features = match variant {
-                Variant::Starter => "",
-                Variant::Solution => " --features solutions",
-            };
-            println!("{package}{features}:");
-            for ex in exercises {
-                let outcome = grader::grade(manifest, ex, variant)?;
-                let (ok, said) = judge(ex, variant, &outcome);
+        };
+        let timing = grader::grade_all(
+            manifest,
+            &exercises,
+            build,
+            None,
+            &running,
+            |ex, outcome| {
+                if tty {
+                    eprint!("\r\x1b[K");
+                }
+                let verdict = judge_one(manifest, ex, build, &outcome);
                 println!(
                     "  {} {}: {}",
-                    if ok { "✓" } else { "✗" },
+                    if verdict.sound { "✓" } else { "✗" },
                     ex.name,
-                    said.lines().next().unwrap_or("")
+                    indent(&verdict.said)
                 );
-                if !ok {
-                    problems.push((ex.name.clone(), said));
+                if !verdict.sound {
+                    problems.push((ex.name.clone(), verdict.said));
                 }
-            }
-        }
+            },
+        )?;
+        println!(
+            "  ({build}: compiled in {:.1} s, ran {} in {:.1} s)",
+            timing.compile.as_secs_f64(),
+            judge::count(exercises.len(), "grading test"),
+            timing.run.as_secs_f64()
+        );
+        times.push((build, timing.compile, timing.run));
     }
 
     println!();
+    let total = started.elapsed().as_secs_f64();
     if problems.is_empty() {
         println!(
-            "verify: all {} exercises are sound.",
-            manifest.exercises.len()
+            "verify: all {} exercises are sound ({} rounds, {total:.0} s).",
+            manifest.exercises.len(),
+            times.len()
         );
         return Ok(true);
     }
-    println!("verify found {}:", count(problems.len(), "problem"));
-    for (name, problem) in &problems {
-        let mut lines = problem.lines();
-        println!("  ✗ {name}: {}", lines.next().unwrap_or(""));
-        for line in lines {
-            println!("      {line}");
-        }
+    println!(
+        "verify found {} ({} rounds, {total:.0} s):",
+        judge::count(problems.len(), "problem"),
+        times.len()
+    );
+    for (who, problem) in &problems {
+        println!("  ✗ {who}: {}", indent(problem));
     }
     Ok(false)
 }
 
-/// Whether `outcome` is what `variant` of `ex` should give, and a sentence
-/// saying what happened.
-fn judge(ex: &Exercise, variant: Variant, outcome: &Outcome) -> (bool, String) {
-    match (variant, outcome) {
-        (Variant::Starter, Outcome::Failed { failures, .. }) => (
-            true,
-            format!(
-                "the starter fails, as it should ({})",
-                count(output::failed_tests(failures), "failing test")
-            ),
-        ),
-        (Variant::Starter, Outcome::Passed { tests }) => (
-            false,
-            format!(
-                "the untouched starter passes its grading test `{}` ({}): a grader that passes the starter grades nothing",
-                ex.test,
-                count(*tests, "test")
-            ),
-        ),
-        (Variant::Solution, Outcome::Passed { tests: 0 }) => (
-            false,
-            format!("the grading test `{}` runs no tests", ex.test),
-        ),
-        (Variant::Solution, Outcome::Passed { tests }) => (
-            true,
-            format!("the solution passes ({})", count(*tests, "test")),
-        ),
-        (Variant::Solution, Outcome::Failed { failures, .. }) => {
-            let mut said = format!(
-                "the reference solution fails its grading test `{}`:",
-                ex.test
-            );
-            for f in failures {
-                said.push_str(&format!(
-                    "\n{}: {}",
-                    f.test,
-                    f.message.lines().next().unwrap_or("")
-                ));
-            }
-            (false, said)
+/// What a round is about, in one line.
+fn heading(build: Build, exercises: usize) -> String {
+    let what = match build {
+        Build::Starter => "the untouched starters must fail".to_string(),
+        Build::Solution => "the reference solutions must pass".to_string(),
+        Build::Wrong(k) => {
+            format!("known-wrong variant #{k} of each exercise must be refused with a sentence")
         }
-        (variant, Outcome::BuildFailed { errors }) => {
-            let what = match variant {
-                _ if !output::is_compile_error(errors) => {
-                    "cargo could not run the grading test (check the package and test names)"
-                }
-                Variant::Starter => {
-                    "the starter does not compile (starters must compile, with `todo!()` where the reader writes code)"
-                }
-                Variant::Solution => "the solution does not compile",
-            };
-            let first = errors.first().map_or("", String::as_str);
-            (false, format!("{what}:\n{first}"))
+    };
+    format!(
+        "round {build}: {what} ({})",
+        judge::count(exercises, "exercise")
+    )
+}
+
+/// The verdict on `ex` built as `build`; for a wrong variant, which file
+/// and which mistake it was, then the verdict.
+fn judge_one(manifest: &Manifest, ex: &Exercise, build: Build, outcome: &Outcome) -> Verdict {
+    match build {
+        Build::Starter => judge::starter(ex, outcome),
+        Build::Solution => judge::solution(ex, outcome),
+        Build::Wrong(k) => {
+            let path = &files::wrong_variants(manifest, ex)[k - 1];
+            let variant = manifest.relative(&path.display().to_string());
+            let mut verdict = judge::wrong(ex, &variant, outcome);
+            if verdict.sound {
+                let mistake = files::mistake(path).unwrap_or_default();
+                let name = path
+                    .strip_prefix(manifest.package_dir(ex))
+                    .unwrap_or(path)
+                    .display();
+                verdict.said = format!("{name} ({mistake})\n{}", verdict.said);
+            }
+            verdict
         }
     }
 }
 
-/// "1 test", "2 tests".
-fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+/// Later lines of a multi-line message, indented under the first.
+fn indent(text: &str) -> String {
+    text.replace('\n', "\n      ")
 }

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
-use crate::grader::{self, Variant};
+use crate::grader;
 use crate::manifest::Manifest;
 use crate::progress::{self, Progress, State};
 use crate::show;
@@ -60,7 +60,7 @@ pub fn run(manifest: &Manifest, progress: &mut Progress, name: Option<&str>) -> 
             relative(manifest, &dir)
         );
         let stamp = progress::stamp(manifest, current);
-        let outcome = grader::grade(manifest, current, Variant::Starter)?;
+        let outcome = grader::grade(manifest, current)?;
         show::outcome(current, &outcome);
         let state = State::of(manifest, current, &outcome);
         progress.set(current, stamp, state);
