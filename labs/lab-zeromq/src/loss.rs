@@ -62,11 +62,15 @@ pub fn until_joined(publisher: &zmq::Socket, sub: &zmq::Socket) -> anyhow::Resul
 
 // ANCHOR: slow_joiner
 /// Publishes `n` messages right after a subscriber connected, then `n`
-/// more after making sure its subscription arrived, and counts both.
+/// more after making sure its subscription arrived, and counts both. The
+/// high-water marks are lifted (0 = no limit) so that joining late is the
+/// only way to lose a message here.
 pub fn slow_joiner(ctx: &zmq::Context, n: u32) -> anyhow::Result<SlowJoiner> {
     let publisher = socket(ctx, zmq::PUB)?;
+    publisher.set_sndhwm(0)?;
     let endpoint = bind_tcp(&publisher)?;
     let sub = socket(ctx, zmq::SUB)?;
+    sub.set_rcvhwm(0)?;
     sub.set_subscribe(b"")?;
     sub.connect(&endpoint)?; // returns at once; the handshake happens later
     for i in 0..n {

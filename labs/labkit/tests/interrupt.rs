@@ -151,15 +151,20 @@ fn entries(dir: &Path) -> Vec<String> {
 fn interrupt_once(moment: Moment, signal: Signal) -> (Vec<String>, Vec<String>) {
     let tmp = tempfile::tempdir().unwrap();
     let tmp_path = tmp.path().to_string_lossy().into_owned();
-    let mut command = Command::new(std::env::current_exe().unwrap());
+    // Through `env --default-signal=INT`: a shell's background job starts
+    // with SIGINT ignored, and the child would inherit that; a reader's
+    // test run in a terminal has it at its default.
+    let mut command = Command::new("env");
     command
+        .arg("--default-signal=INT")
+        .arg(std::env::current_exe().unwrap())
         .args(["child_starts_brokers", "--exact", "--nocapture"])
         .env(CHILD, KINDS)
         .env("TMPDIR", tmp.path())
         .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(Stdio::inherit()); // shown if the test fails
     if moment.shut_down {
         command.env(SHUT_DOWN, "1");
     }
@@ -200,7 +205,16 @@ fn interrupt_once(moment: Moment, signal: Signal) -> (Vec<String>, Vec<String>) 
         Signal::SIGINT => killpg(pid, Signal::SIGINT).unwrap(),
         other => kill(pid, other).unwrap(),
     }
-    let _ = child.wait();
+    // Guard against a child that survives the signal: say so, then end it.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the child outlived {signal} for 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // The watchdog needs SIGTERM, 2 s, SIGKILL and `rm -rf`: wait for the
     // count to reach zero, generously, then take what is left.
     let deadline = Instant::now() + Duration::from_secs(30);

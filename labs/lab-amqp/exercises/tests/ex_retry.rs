@@ -24,7 +24,11 @@ async fn fail_until_parked(broker: &Broker, retries: u32) -> (usize, Vec<String>
     let ch = conn.create_channel().await.unwrap();
     let (work, dead) = (support::unique("work"), support::unique("dead"));
     let declared = retry::declare_pipeline(&ch, &work, &dead, retries).await;
-    expect(declared.is_ok(), "declare_pipeline succeeds", &declared);
+    expect(
+        declared.is_ok(),
+        "declare_pipeline succeeds",
+        declared.as_ref().map_err(|e| format!("{e:#}")),
+    );
     ch.basic_publish(
         "",
         &work,

@@ -1,4 +1,4 @@
-//! Wrong: `x-delivery-limit` on a classic queue, which does not count deliveries, so the job loops for ever.
+//! Wrong: `x-delivery-limit` on a classic queue, which does not count deliveries: the broker refuses the argument.
 
 use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable, ShortString};

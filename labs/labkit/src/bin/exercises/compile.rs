@@ -13,7 +13,9 @@
 //!
 //! What the exercise modules are compiled from is chosen by
 //! `LABKIT_EXERCISE_BUILD` (see labs/exercise-build); the reader's own
-//! starters are compiled without it.
+//! starters are compiled without it. Each other build is also kept apart
+//! in `target/` ([`keep_apart`]), so `verify` run twice recompiles only what
+//! changed in between, not every package in every round.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
@@ -108,9 +110,19 @@ pub fn compile(
     }
     match build {
         // The reader's own files: exactly what a plain `cargo test` builds.
-        Build::Starter => cmd.env_remove(BUILD_ENV),
-        other => cmd.env(BUILD_ENV, other.to_string()),
-    };
+        Build::Starter => {
+            cmd.env_remove(BUILD_ENV);
+        }
+        other => {
+            cmd.env(BUILD_ENV, other.to_string());
+            let mut packages: Vec<&str> = exercises.iter().map(|ex| ex.package.as_str()).collect();
+            packages.sort_unstable();
+            packages.dedup();
+            for package in packages {
+                cmd.args(["--config", &keep_apart(package, other)]);
+            }
+        }
+    }
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -141,6 +153,25 @@ pub fn compile(
     Ok(compiled)
 }
 
+/// A cargo setting that makes `build` of `package` its own set of files.
+///
+/// Cargo names what it compiles by a hash of the build's settings, so two
+/// builds that differ only in `LABKIT_EXERCISE_BUILD` would overwrite each
+/// other's files, and every round of `verify` would recompile every
+/// exercises package, every time. `codegen-units` (how many pieces rustc
+/// cuts a crate into for code generation; the `dev` profile's default is
+/// 256) changes nothing the tests can see, so each build gets its own value
+/// for the exercises packages only: the solutions 255, the first wrong
+/// variants 254, and so on. The dependencies are shared by all builds.
+fn keep_apart(package: &str, build: Build) -> String {
+    let units = match build {
+        Build::Starter => 256,
+        Build::Solution => 255,
+        Build::Wrong(k) => 255usize.saturating_sub(k).max(1),
+    };
+    format!("profile.dev.package.{package}.codegen-units={units}")
+}
+
 /// Reads cargo's JSON messages: where the test binaries are, and the
 /// compiler's errors, with paths made relative to the manifest's folder.
 pub fn read_messages(manifest: &Manifest, json: &str) -> Compiled {
@@ -151,11 +182,11 @@ pub fn read_messages(manifest: &Manifest, json: &str) -> Compiled {
         took: Duration::ZERO,
     };
     for line in json.lines().filter(|l| l.starts_with('{')) {
-        let Ok(message) = serde_json::from_str::<Message>(line) else {
+        let Ok(message) = serde_json::from_str::<CargoLine>(line) else {
             continue;
         };
         match message {
-            Message::CompilerArtifact {
+            CargoLine::CompilerArtifact {
                 manifest_path,
                 target,
                 executable: Some(executable),
@@ -165,7 +196,7 @@ pub fn read_messages(manifest: &Manifest, json: &str) -> Compiled {
                     .binaries
                     .insert((folder(&manifest_path), target.name), executable);
             }
-            Message::CompilerMessage {
+            CargoLine::CompilerMessage {
                 manifest_path,
                 target,
                 message,
@@ -227,7 +258,7 @@ fn show_progress(stderr: impl Read, announce: Option<&str>) -> String {
 /// The few fields of cargo's JSON messages the runner reads.
 #[derive(Deserialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
-enum Message {
+enum CargoLine {
     CompilerArtifact {
         manifest_path: PathBuf,
         target: Target,
