@@ -9,7 +9,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = http2::streams(&decoded.units);
     let _ = http2::max_concurrent_streams(&decoded.units);
     for f in &decoded.units {
-        let _ = (f.settings(), f.error_code(), f.data().len(), f.header(":path"));
+        let _ = (
+            f.settings(),
+            f.error_code(),
+            f.data().len(),
+            f.header(":path"),
+        );
     }
     let mut with_preface = http2::PREFACE.to_vec();
     with_preface.extend_from_slice(data);

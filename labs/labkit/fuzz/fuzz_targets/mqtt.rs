@@ -4,7 +4,11 @@ use labkit::wire::{Decoder, mqtt};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    for decoder in [mqtt::Packets::auto(), mqtt::Packets::v311(), mqtt::Packets::v5()] {
+    for decoder in [
+        mqtt::Packets::auto(),
+        mqtt::Packets::v311(),
+        mqtt::Packets::v5(),
+    ] {
         let decoded = decoder.decode(data);
         labkit_fuzz::check(&decoded, data.len());
         for p in &decoded.units {

@@ -111,13 +111,24 @@ impl Finder {
                         tried.push(format!(
                             "the shared service on {addr} was not used because this lab needs its own configuration"
                         ));
-                    } else if answers(recipe, addr, false, &Credentials::default())
-                        .await
-                        .is_ok()
-                    {
-                        return Ok(borrowed(self.kind, recipe, addr, Source::Standard));
                     } else {
-                        tried.push(format!("nothing answers {} on {addr}", facts.protocol));
+                        match answers(recipe, addr, false, &Credentials::default()).await {
+                            Ok(()) => {
+                                return Ok(borrowed(self.kind, recipe, addr, Source::Standard));
+                            }
+                            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                                tried.push(format!(
+                                    "the shared service on {addr} refused a login without user name or password ({e})"
+                                ));
+                                fixes.env = Some(format!(
+                                    "set {}={} with its user and password",
+                                    facts.env_var, facts.example_url
+                                ));
+                            }
+                            Err(_) => {
+                                tried.push(format!("nothing answers {} on {addr}", facts.protocol))
+                            }
+                        }
                     }
                 }
                 Place::Private => match self.lookup.find_program(facts.program) {
