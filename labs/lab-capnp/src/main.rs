@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use lab_capnp::{LAB, Lab, SCENARIOS, sizes};
+use lab_capnp::{LAB, Lab, SCENARIOS, layout, pipeline, readtime, sizes, zerocopy};
 use labkit::cli::{self, Common};
 
 #[derive(Parser)]
@@ -28,6 +28,10 @@ fn main() -> ExitCode {
             }
             let report = match scenario.name {
                 "sizes" => sizes::run(&lab).await?,
+                "zerocopy" => zerocopy::run(&lab).await?,
+                "readtime" => readtime::run(&lab).await?,
+                "layout" => layout::run(&lab).await?,
+                "pipeline" => pipeline::run(&lab).await?,
                 other => unreachable!("clap accepts only listed scenarios, not {other}"),
             };
             cli::finish(&report, &args.common)?;

@@ -172,8 +172,9 @@ pub struct Restart {
     /// Requests the first server read, and the ones it answered before it died.
     pub answered_by_first: u32,
     pub answered_by_second: u32,
-    /// Requests the client sent while no server was running, and how many
-    /// of them were answered (by the second server).
+    /// Requests the client sent while its socket reported no connection
+    /// (between its DISCONNECTED and CONNECTED events), and how many of them
+    /// were answered.
     pub sent_while_down: u32,
     pub answered_of_those: u32,
 }
@@ -182,13 +183,13 @@ pub struct Restart {
 /// A DEALER client sends `n` requests, one a millisecond, to a ROUTER
 /// server that dies after answering `die_after` of them (dropping whatever
 /// it had read but not answered) and comes back 100 ms later on the same
-/// port.
+/// port. The client's socket events say when it saw the connection drop
+/// and come back.
 pub fn restart(ctx: &zmq::Context, n: u32, die_after: u32) -> anyhow::Result<Restart> {
     let first = socket(ctx, zmq::ROUTER)?;
     let endpoint = bind_tcp(&first)?;
-    let down = Arc::new(AtomicBool::new(false));
     let server = {
-        let (ctx, endpoint, down) = (ctx.clone(), endpoint.clone(), down.clone());
+        let (ctx, endpoint) = (ctx.clone(), endpoint.clone());
         std::thread::spawn(move || -> anyhow::Result<()> {
             let serve = |router: &zmq::Socket, name: &str, limit: u32| -> anyhow::Result<()> {
                 let mut answered = 0;
@@ -205,19 +206,22 @@ pub fn restart(ctx: &zmq::Context, n: u32, die_after: u32) -> anyhow::Result<Res
             serve(&first, "first", die_after)?;
             pause(20); // more requests reach its queue, unread
             drop(first); // the server dies with them
-            down.store(true, Ordering::Release);
             pause(100);
             let second = socket(&ctx, zmq::ROUTER)?;
             second.bind(&endpoint)?;
-            down.store(false, Ordering::Release);
             serve(&second, "second", u32::MAX)
         })
     };
     let client = socket(ctx, zmq::DEALER)?;
+    let events = connection_events(ctx, &client, &endpoint)?;
     client.connect(&endpoint)?;
-    let mut while_down = BTreeSet::new();
+    let (mut down, mut while_down) = (false, BTreeSet::new());
     for seq in 0..n {
-        if down.load(Ordering::Acquire) {
+        while let Some(event) = recv_within(&events, Duration::ZERO)? {
+            let code = u16::from_le_bytes([event[0][0], event[0][1]]);
+            down = code == zmq::SocketEvent::DISCONNECTED as u16;
+        }
+        if down {
             while_down.insert(seq);
         }
         client.send(seq.to_be_bytes().as_slice(), 0)?; // queued if no server
@@ -228,7 +232,7 @@ pub fn restart(ctx: &zmq::Context, n: u32, die_after: u32) -> anyhow::Result<Res
         sent_while_down: while_down.len() as u32,
         ..Restart::default()
     };
-    while let Some(reply) = recv_within(&client, Duration::from_millis(500))? {
+    while let Some(reply) = recv_within(&client, Duration::from_secs(1))? {
         out.answered += 1;
         match reply.get(1).map(Vec::as_slice) {
             Some(b"first") => out.answered_by_first += 1,
@@ -245,6 +249,21 @@ pub fn restart(ctx: &zmq::Context, n: u32, die_after: u32) -> anyhow::Result<Res
     Ok(out)
 }
 // ANCHOR_END: restart
+
+/// A PAIR socket receiving `sock`'s CONNECTED and DISCONNECTED events
+/// (each a two-frame message; the first frame starts with the event code).
+fn connection_events(
+    ctx: &zmq::Context,
+    sock: &zmq::Socket,
+    endpoint: &str,
+) -> anyhow::Result<zmq::Socket> {
+    let addr = format!("inproc://heal-events-{}", port(endpoint)?);
+    let wanted = zmq::SocketEvent::CONNECTED as i32 | zmq::SocketEvent::DISCONNECTED as i32;
+    sock.monitor(&addr, wanted)?;
+    let events = socket(ctx, zmq::PAIR)?;
+    events.connect(&addr)?;
+    Ok(events)
+}
 
 /// Runs the scenario.
 pub async fn run(lab: &Lab) -> anyhow::Result<Report> {

@@ -1,11 +1,13 @@
-//! The `exercises` runner end to end, on the fixture chapter in
+//! The `exercises` runner end to end, on the fixture book in
 //! tests/fixtures/exercises: a copy of it in a temporary folder, graded by the
-//! real binary running the real `cargo test` (with its own target folder, so
+//! real binary running the real cargo (with its own target folder, so
 //! nothing here touches the book's build).
 //!
-//! The fixture has two exercises: `fixture-double`, sound (its starter stops
-//! at a `todo!()`, its solution passes), and `fixture-greet`, whose starter
-//! wrongly passes already — which `verify` must report.
+//! The fixture has one chapter, `fixture`, with two exercises:
+//! `fixture-double`, sound (its starter stops at a `todo!()`, its solution
+//! passes, its two known-wrong variants are refused), and `fixture-greet`,
+//! whose starter wrongly passes already and which has only one known-wrong
+//! variant — both of which `verify` must report.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -16,6 +18,8 @@ use std::time::Duration;
 const BIN: &str = env!("CARGO_BIN_EXE_exercises");
 /// Only a guard against hanging: a cold build of the fixture takes seconds.
 const GUARD: Duration = Duration::from_secs(300);
+/// The fixture's exercises package, from the fixture's root.
+const PACKAGE: &str = "labs/lab-fixture/exercises";
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -23,15 +27,25 @@ struct Fixture {
     target: PathBuf,
 }
 
-/// A fresh copy of the fixture chapter. Its grading tests include
-/// `src/grade.rs` by relative path, so that file is copied alongside.
+/// A fresh copy of the fixture book, at the same place relative to the two
+/// files it includes by path: labkit's `src/grade.rs` (in its grading tests)
+/// and `labs/exercise-build/src/lib.rs` (in its build script).
 fn fixture() -> Fixture {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("tests/fixtures/exercises");
+    let labkit = dir.path().join("labs/labkit");
+    let root = labkit.join("tests/fixtures/exercises");
     copy_dir(&here.join("tests/fixtures/exercises"), &root);
-    std::fs::create_dir_all(dir.path().join("src")).unwrap();
-    std::fs::copy(here.join("src/grade.rs"), dir.path().join("src/grade.rs")).unwrap();
+    for (from, to) in [
+        (here.join("src/grade.rs"), labkit.join("src/grade.rs")),
+        (
+            here.join("../exercise-build/src/lib.rs"),
+            dir.path().join("labs/exercise-build/src/lib.rs"),
+        ),
+    ] {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
     let target = dir.path().join("target");
     Fixture {
         _dir: dir,
@@ -62,6 +76,7 @@ impl Fixture {
         cmd.args(args)
             .current_dir(&self.root)
             .env("CARGO_TARGET_DIR", &self.target)
+            .env_remove("LABKIT_EXERCISE_BUILD")
             .stdin(Stdio::null());
         cmd
     }
@@ -80,13 +95,24 @@ impl Fixture {
         (status.code().unwrap_or(-1), stdout, stderr)
     }
 
+    /// Writes `text` to `rel`, a path in the fixture's exercises package.
     fn write(&self, rel: &str, text: &str) {
-        std::fs::write(self.root.join(rel), text).unwrap();
+        let path = self.root.join(PACKAGE).join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
 
     fn solution(&self, name: &str) -> String {
-        std::fs::read_to_string(self.root.join("solutions").join(name)).unwrap()
+        std::fs::read_to_string(self.root.join(PACKAGE).join("solutions").join(name)).unwrap()
     }
+}
+
+/// The text after `heading` in `stdout` (the list of problems).
+fn after<'a>(stdout: &'a str, heading: &str) -> &'a str {
+    let at = stdout
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading:?} in:\n{stdout}"));
+    &stdout[at..]
 }
 
 #[test]
@@ -118,7 +144,7 @@ fn hint_prints_the_hint_and_unknown_names_list_the_real_ones() {
     // From a subfolder too: the runner walks up to exercises.toml.
     let out = f
         .command(&["hint", "nope"])
-        .current_dir(f.root.join("src"))
+        .current_dir(f.root.join(PACKAGE).join("src"))
         .output()
         .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -130,32 +156,106 @@ fn hint_prints_the_hint_and_unknown_names_list_the_real_ones() {
 }
 
 #[test]
-fn verify_reports_a_starter_that_passes_and_an_empty_hint() {
+fn an_old_style_entry_is_refused_with_the_convention() {
     let f = fixture();
-    f.write("hints/greet.md", "  \n");
-    let (code, stdout, _) = f.run(&["verify"]);
-    assert_eq!(code, 1, "verify must fail");
-    assert!(stdout.contains("✓ fixture-double: the starter fails, as it should (2 failing tests)"));
-    assert!(stdout.contains("✓ fixture-double: the solution passes (2 tests)"));
-    assert!(stdout.contains("✓ fixture-greet: the solution passes (1 test)"));
-    let report = &stdout[stdout.find("verify found").expect("a list of problems")..];
-    assert_eq!(
-        report.trim(),
-        "verify found 2 problems:\n  \
-         ✗ fixture-greet: its hint file hints/greet.md is empty\n  \
-         ✗ fixture-greet: the untouched starter passes its grading test `ex_greet` (1 test): a grader that passes the starter grades nothing"
+    std::fs::write(
+        f.root.join("exercises.toml"),
+        "[[exercise]]\nname = \"fixture-double\"\nfile = \"src/double.rs\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = f.run(&["list"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("exercise #1 (`fixture-double`) has a field `file`, but an entry is only its name"),
+        "{stderr}"
     );
+}
 
-    // Fixed, the same fixture verifies clean.
-    f.write("hints/greet.md", "Use `format!`.\n");
+#[test]
+fn verify_passes_a_sound_book_round_by_round() {
+    let f = fixture();
+    // Make fixture-greet sound: a starter that fails, a second wrong variant.
     f.write(
         "src/greet.rs",
-        "pub fn greet(name: &str) -> String {\n    let _ = name;\n    todo!()\n}\n",
+        "pub fn greet(name: &str) -> String {\n    let _ = name;\n    todo!(\"TODO: greet by name\")\n}\n",
+    );
+    f.write(
+        "wrong/greet/greets-the-world.rs",
+        "//! Wrong: greets the world, not the person.\n\npub fn greet(name: &str) -> String {\n    let _ = name;\n    \"Hello, world!\".to_string()\n}\n",
     );
     let (code, stdout, _) = f.run(&["verify"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 0, "{stdout}");
+    for line in [
+        "round starter: the untouched starters must fail (2 exercises)\n",
+        "  ✓ fixture-double: the starter fails, as it should (2 failing tests)\n",
+        "round solution: the reference solutions must pass (2 exercises)\n",
+        "  ✓ fixture-double: the solution passes (2 tests)\n",
+        "round wrong-1: known-wrong variant #1 of each exercise must be refused with a sentence (2 exercises)\n",
+        "  ✓ fixture-double: wrong/double/adds-two.rs (Wrong: adds two instead of multiplying by two.)\n      refused: double(0) is 0\n",
+        "  ✓ fixture-greet: wrong/greet/forgets-the-name.rs (Wrong: greets nobody in particular.)\n      refused: the greeting names the person greeted\n",
+        "  ✓ fixture-double: wrong/double/triples.rs (Wrong: multiplies by three.)\n      refused: double(21) is 42, twice its input\n",
+        "  ✓ fixture-greet: wrong/greet/greets-the-world.rs (Wrong: greets the world, not the person.)\n      refused: the greeting names the person greeted\n",
+    ] {
+        assert!(stdout.contains(line), "{line:?} not in:\n{stdout}");
+    }
+    for round in ["starter", "solution", "wrong-1", "wrong-2"] {
+        let took = format!("  ({round}: compiled in ");
+        assert!(stdout.contains(&took), "{took:?} not in:\n{stdout}");
+    }
+    assert!(stdout.contains("ran 2 grading tests in "), "{stdout}");
     assert!(
-        stdout.ends_with("verify: all 2 exercises are sound.\n"),
+        stdout.contains("\nverify: all 2 exercises are sound (4 rounds, "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn verify_names_every_problem() {
+    let f = fixture();
+    f.write("hints/greet.md", "  \n");
+    f.write("hints/triple.md", "Multiply by three.\n");
+    // Five known-wrong variants of `double`, in file-name order: one the
+    // grader refuses, one it wrongly accepts, one that does not compile, one
+    // that fails without a sentence, one without its `//!` line.
+    f.write(
+        "wrong/double/bitshift.rs",
+        "//! Wrong (not really): shifts left, which no test can tell from doubling.\n\npub fn double(n: u32) -> u32 {\n    n << 1\n}\n",
+    );
+    f.write(
+        "wrong/double/does-not-compile.rs",
+        "//! Wrong: multiplies by text.\n\npub fn double(n: u32) -> u32 {\n    n * \"2\"\n}\n",
+    );
+    f.write(
+        "wrong/double/panics.rs",
+        "//! Wrong: gives up.\n\npub fn double(n: u32) -> u32 {\n    let _ = n;\n    panic!(\"I give up\")\n}\n",
+    );
+    f.write(
+        "wrong/double/triples.rs",
+        "pub fn double(n: u32) -> u32 {\n    n * 3\n}\n",
+    );
+    let (code, stdout, _) = f.run(&["verify"]);
+    assert_eq!(code, 1, "verify must fail:\n{stdout}");
+    let v = "labs/lab-fixture/exercises/wrong/double";
+    let problems = after(&stdout, "verify found ");
+    assert!(
+        problems.starts_with("verify found 8 problems (7 rounds, "),
+        "{problems}"
+    );
+    for problem in [
+        format!("  ✗ fixture-double: {v}/triples.rs must open with a `//!` line saying the mistake in a sentence\n"),
+        "  ✗ fixture-greet: its hint labs/lab-fixture/exercises/hints/greet.md is empty\n".into(),
+        "  ✗ fixture-greet: fixture-greet has 1 known-wrong variant; add at least 2 under labs/lab-fixture/exercises/wrong/greet/\n".into(),
+        "  ✗ labs/lab-fixture/exercises/hints/triple.md: it belongs to no exercise: add `[[exercise]] name = \"fixture-triple\"` to exercises.toml, or remove it\n".into(),
+        "  ✗ fixture-greet: the untouched starter passes its grading test `ex_greet` (1 test): a grader that passes the starter grades nothing\n".into(),
+        format!("  ✗ fixture-double: the known-wrong variant {v}/bitshift.rs passes its grading test `ex_double` (2 tests): the grader accepts this mistake\n"),
+        format!("  ✗ fixture-double: the known-wrong variant {v}/does-not-compile.rs does not compile (a refusal must come from the grading test, not the compiler):\n      error[E0277]: cannot multiply `u32` by `&str`\n"),
+        format!("  ✗ fixture-double: the known-wrong variant {v}/panics.rs fails, but without a `✗ expectation:` sentence (the reader would not learn what is wrong): `doubles_"),
+    ] {
+        assert!(problems.contains(&problem), "{problem:?} not in:\n{problems}");
+    }
+    // The refusals are shown with their sentence as the rounds go.
+    assert!(
+        stdout.contains("  ✓ fixture-double: wrong/double/triples.rs (no `//!` line saying the mistake)\n      refused: double(21) is 42, twice its input\n"),
         "{stdout}"
     );
 }
@@ -168,7 +268,10 @@ fn grade_says_what_failed_in_sentences() {
     let (code, stdout, _) = f.run(&["grade", "fixture-double"]);
     assert_eq!(code, 1);
     assert!(stdout.starts_with("✗ fixture-double: 2 of 2 grading tests failed."));
-    assert!(stdout.contains("2 tests reached the starter's `todo!()` (src/double.rs:6:5)"));
+    assert!(
+        stdout.contains("2 tests reached the starter's `todo!()` (labs/lab-fixture/exercises/src/double.rs:6:5)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("stuck? `cargo exercises hint fixture-double`"));
 
     // A wrong answer: the failed expectation, in words, and nothing else of
@@ -182,19 +285,24 @@ fn grade_says_what_failed_in_sentences() {
     assert_eq!(
         stdout,
         "✗ fixture-double: 1 of 2 grading tests failed.\n\
-         \n  ✗ expectation: double(21) is 42, twice its input\n    wanted: 42\n    but got: 63\n    (test `doubles_twenty_one`, tests/ex_double.rs:18:5)\n\
-         \nEdit src/double.rs; stuck? `cargo exercises hint fixture-double`.\n"
+         \n  ✗ expectation: double(21) is 42, twice its input\n    wanted: 42\n    but got: 63\n    (test `doubles_twenty_one`, labs/lab-fixture/exercises/tests/ex_double.rs:18:5)\n\
+         \nEdit labs/lab-fixture/exercises/src/double.rs; stuck? `cargo exercises hint fixture-double`.\n"
     );
 
-    // Code that does not compile: the compiler's error.
+    // Code that does not compile: the compiler's error, pointing at the
+    // reader's file by its path in the repository.
     f.write(
         "src/double.rs",
         "pub fn double(n: u32) -> u32 {\n    n * \"3\"\n}\n",
     );
     let (code, stdout, _) = f.run(&["grade", "fixture-double"]);
     assert_eq!(code, 1);
-    assert!(stdout.starts_with("✗ fixture-double: the code does not compile yet.\n\nerror[E0277]: cannot multiply `u32` by `&str`"));
+    assert!(
+        stdout.starts_with("✗ fixture-double: the code does not compile yet.\n\nerror[E0277]: cannot multiply `u32` by `&str`\n --> labs/lab-fixture/exercises/src/double.rs:2:7"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("could not compile"));
+    assert!(!stdout.contains("aborting due to"));
 
     // Solved.
     f.write("src/double.rs", &f.solution("double.rs"));
@@ -209,13 +317,15 @@ fn grade_says_what_failed_in_sentences() {
     assert_eq!(code, 0);
     assert!(stdout.starts_with("Exercises: 2 of 2 pass\n"), "{stdout}");
     assert!(
-        stdout.contains("  ✓   fixture-double   fixture   src/double.rs\n"),
+        stdout.contains(
+            "  ✓   fixture-double   lab-fixture   labs/lab-fixture/exercises/src/double.rs\n"
+        ),
         "{stdout}"
     );
     assert!(stdout.ends_with("All exercises pass. Well done.\n"));
     assert_eq!(
         stderr, "[2/2] grading fixture-greet…\n",
-        "fixture-double's grade was remembered"
+        "fixture-double's grade was remembered, and nothing is announced after the first time"
     );
     let (_, again, stderr) = f.run(&["list"]);
     assert_eq!(
@@ -226,18 +336,29 @@ fn grade_says_what_failed_in_sentences() {
 }
 
 #[test]
-fn list_marks_untouched_exercises_as_not_started() {
+fn a_first_list_says_it_is_compiling_then_marks_untouched_exercises_not_started() {
     let f = fixture();
     let (code, stdout, stderr) = f.run(&["list"]);
     assert_eq!(code, 0);
+    let mut lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(
-        stderr,
-        "[1/2] grading fixture-double…\n[2/2] grading fixture-greet…\n"
+        lines.first(),
+        Some(&"compiling the exercises (first time: a minute or two)…"),
+        "{stderr}"
+    );
+    // The two grading tests run side by side: either may start first.
+    lines[1..].sort_unstable();
+    assert_eq!(
+        lines[1..],
+        [
+            "[1/2] grading fixture-double…",
+            "[2/2] grading fixture-greet…"
+        ]
     );
     assert!(stdout.contains("  ·   fixture-double"), "{stdout}");
     assert!(stdout.contains("  ✓   fixture-greet"), "{stdout}");
     assert!(
-        stdout.contains("Next: fixture-double — edit src/double.rs"),
+        stdout.contains("Next: fixture-double — edit labs/lab-fixture/exercises/src/double.rs"),
         "{stdout}"
     );
 }

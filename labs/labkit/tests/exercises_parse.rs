@@ -1,9 +1,19 @@
-//! The exercise runner's reading: `exercises.toml`, and the failed
-//! expectations in real `cargo test` output (captured from the fixture
-//! chapter in tests/fixtures/exercises, see tests/fixtures/cargo-test-output).
+//! The exercise runner's reading: `exercises.toml` and the paths each name
+//! stands for, the book's chapter order, cargo's JSON messages, and the
+//! failed expectations in real test output (captured from the fixture book
+//! in tests/fixtures/exercises, see tests/fixtures/cargo-test-output).
 
 // The runner is a binary; its modules are included here by path to test
 // them directly.
+#[allow(dead_code)]
+#[path = "../src/bin/exercises/chapters.rs"]
+mod chapters;
+#[allow(dead_code)]
+#[path = "../src/bin/exercises/compile.rs"]
+mod compile;
+#[allow(dead_code)]
+#[path = "../../exercise-build/src/lib.rs"]
+mod exercise_build;
 #[allow(dead_code)]
 #[path = "../src/bin/exercises/manifest.rs"]
 mod manifest;
@@ -13,7 +23,7 @@ mod output;
 
 use std::path::{Path, PathBuf};
 
-use manifest::Manifest;
+use manifest::{Exercise, Manifest};
 use output::{Failure, Outcome};
 
 fn sample(name: &str) -> String {
@@ -24,42 +34,50 @@ fn sample(name: &str) -> String {
 }
 
 const TWO: &str = r#"
+# Comments are fine.
 [[exercise]]
 name = "rest-etag"
-lab = "lab-rest"
-package = "lab-rest-exercises"
-test = "ex_etag"
-file = "labs/lab-rest/exercises/src/etag.rs"
-solution = "labs/lab-rest/exercises/solutions/etag.rs"
-hint = "labs/lab-rest/exercises/hints/etag.md"
 
 [[exercise]]
-name = "rest-pages"
-lab = "lab-rest"
-package = "lab-rest-exercises"
-test = "ex_pages"
-file = "labs/lab-rest/exercises/src/pages.rs"
-solution = "labs/lab-rest/exercises/solutions/pages.rs"
-hint = "labs/lab-rest/exercises/hints/pages.md"
+name = "amqp-topic-bus"
 "#;
 
 #[test]
-fn manifest_lists_exercises_in_order() {
+fn a_name_stands_for_every_path() {
     let m = Manifest::parse(Path::new("/book"), TWO).unwrap();
     let names: Vec<&str> = m.exercises.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(names, ["rest-etag", "rest-pages"]);
-    let etag = m.get("rest-etag").unwrap();
-    assert_eq!(etag.package, "lab-rest-exercises");
-    assert_eq!(etag.test, "ex_etag");
+    assert_eq!(names, ["rest-etag", "amqp-topic-bus"]);
+    let bus = m.get("amqp-topic-bus").unwrap();
+    let dir = PathBuf::from("labs/lab-amqp/exercises");
     assert_eq!(
-        m.path(&etag.hint),
-        PathBuf::from("/book/labs/lab-rest/exercises/hints/etag.md")
+        bus,
+        &Exercise {
+            name: "amqp-topic-bus".into(),
+            chapter: "amqp".into(),
+            module: "topic_bus".into(),
+            lab: "lab-amqp".into(),
+            package: "lab-amqp-exercises".into(),
+            dir: dir.clone(),
+            test: "ex_topic_bus".into(),
+            test_file: dir.join("tests/ex_topic_bus.rs"),
+            file: dir.join("src/topic_bus.rs"),
+            solution: dir.join("solutions/topic_bus.rs"),
+            hint: dir.join("hints/topic_bus.md"),
+            wrong_dir: dir.join("wrong/topic_bus"),
+        }
     );
+    assert_eq!(
+        m.path(&bus.hint),
+        PathBuf::from("/book/labs/lab-amqp/exercises/hints/topic_bus.md")
+    );
+    assert_eq!(Exercise::name_for("amqp", "topic_bus"), "amqp-topic-bus");
     // A grading test run by hand names its test target; that finds it too.
-    assert_eq!(m.get("ex_pages").unwrap().name, "rest-pages");
-    let groups = m.by_package();
-    assert_eq!(groups.len(), 1);
-    assert_eq!(groups[0].1.len(), 2);
+    assert_eq!(m.get("ex_etag").unwrap().name, "rest-etag");
+    // Cargo's absolute paths are shown from the repository's root.
+    assert_eq!(
+        m.relative(" --> /book/labs/lab-rest/exercises/src/etag.rs:3:1"),
+        " --> labs/lab-rest/exercises/src/etag.rs:3:1"
+    );
 }
 
 #[test]
@@ -68,31 +86,98 @@ fn unknown_names_are_answered_with_the_list() {
     let err = m.get("rest-etg").unwrap_err().to_string();
     assert_eq!(
         err,
-        "there is no exercise called `rest-etg`; the exercises are: rest-etag, rest-pages"
+        "there is no exercise called `rest-etg`; the exercises are: rest-etag, amqp-topic-bus"
     );
 }
 
 #[test]
 fn bad_manifests_are_refused_with_a_reason() {
     let root = Path::new("/book");
-    let twice = format!(
-        "{TWO}{}",
-        &TWO[TWO.find("[[exercise]]").unwrap()..TWO.find("\n\n[[").unwrap()]
-    );
+    let twice = format!("{TWO}\n[[exercise]]\nname = \"rest-etag\"\n");
+    let old_style = "[[exercise]]\nname = \"rest-etag\"\nlab = \"lab-rest\"\n";
     let cases = [
         ("", "lists no exercises"),
-        (&twice, "`rest-etag` is used twice"),
-        ("[[exercise]]\nname = \"x\"\n", "missing field"),
-        (&TWO.replace("hint =", "hnit ="), "unknown field `hnit`"),
+        ("# nothing\n", "lists no exercises"),
+        (&twice, "the name `rest-etag` is used twice"),
+        ("[[exercise]]\nfile = \"x\"\n", "exercise #1 has no `name`"),
+        ("[[exercise]]\nname = 3\n", "exercise #1 has a `name` that is not a string"),
         (
-            &TWO.replace("\"rest-etag\"", "\"rest etag\""),
-            "names are single words",
+            old_style,
+            "exercise #1 (`rest-etag`) has a field `lab`, but an entry is only its name: its lab, package, files and grading test all follow from the name",
         ),
+        ("title = \"x\"\n[[exercise]]\nname = \"rest-etag\"\n", "a key `title` at the top"),
+        ("[exercise]\nname = \"rest-etag\"\n", "write `[[exercise]]`"),
+        ("[[exercise]]\nname = \"etag\"\n", "`etag` has no chapter"),
+        ("[[exercise]]\nname = \"rest etag\"\n", "`rest etag` has no chapter"),
+        ("[[exercise]]\nname = \"Rest-etag\"\n", "`Rest-etag` is not a valid name"),
+        ("[[exercise]]\nname = \"rest-topic_bus\"\n", "not a valid name"),
+        ("[[exercise]]\nname = \"rest--etag\"\n", "not a valid name"),
+        ("[[exercise]]\nname = \"rest-etag-\"\n", "not a valid name"),
+        ("[[exercise]\n", "TOML parse error"),
     ];
     for (text, why) in cases {
         let err = format!("{:#}", Manifest::parse(root, text).unwrap_err());
         assert!(err.contains(why), "{why:?} not in {err:?}");
     }
+}
+
+#[test]
+fn the_book_order_comes_from_summary_md() {
+    let summary = "# Summary\n\n[How to use this book](how-to-use.md)\n\n---\n\n\
+        - [REST](01-rest/index.md)\n    - [Exercises](01-rest/exercises.md)\n\
+        - [gRPC](02-grpc/index.md)\n- [AMQP](05-amqp/index.md)\n- [Soon]()\n";
+    let order = chapters::book_order(summary);
+    assert_eq!(order, ["rest", "grpc", "amqp"]);
+
+    let m = |names: &[&str]| -> Vec<Exercise> {
+        names
+            .iter()
+            .map(|n| Exercise::from_name(n).unwrap())
+            .collect()
+    };
+    let in_order = m(&["rest-etag", "rest-longpoll", "grpc-stream", "amqp-worker"]);
+    assert!(chapters::check_order(&in_order, &order).is_empty());
+
+    let problems = chapters::check_order(
+        &m(&["rest-etag", "amqp-worker", "grpc-stream", "mqtt-topics"]),
+        &order,
+    );
+    assert_eq!(
+        problems,
+        [
+            (
+                "grpc-stream".to_string(),
+                "exercises.toml lists it after `amqp-worker`, but its chapter (grpc, chapter 2) comes before amqp (chapter 3) in book/SUMMARY.md: list the exercises in the book's order".to_string()
+            ),
+            (
+                "mqtt-topics".to_string(),
+                "the book has no chapter `mqtt`: book/SUMMARY.md links no folder `NN-mqtt/`".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn cargo_json_gives_test_binaries_and_compiler_errors() {
+    let root = Path::new("/home/reader/book");
+    let m = Manifest::parse(root, "[[exercise]]\nname = \"fixture-double\"\n").unwrap();
+    let ex = &m.exercises[0];
+    let compiled = compile::read_messages(&m, &sample("build.json"));
+    let Err(Outcome::BuildFailed { errors }) = compiled.binary(&m, ex) else {
+        panic!("the lib did not compile, so there is no binary")
+    };
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with(
+            "error[E0277]: cannot multiply `u32` by `&str`\n --> labs/lab-fixture/exercises/src/double.rs:2:7"
+        ),
+        "{errors:#?}"
+    );
+    let built = compile::read_messages(&m, &sample("build-ok.json"));
+    assert_eq!(
+        built.binary(&m, ex).unwrap(),
+        Path::new("/home/reader/book/target/debug/deps/ex_double-0a1b2c3d4e5f6071")
+    );
 }
 
 #[test]

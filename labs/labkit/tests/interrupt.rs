@@ -79,7 +79,8 @@ const fn at(name: &'static str, line: Option<&'static str>, ms: u64, shut: bool)
 /// Every moment, RabbitMQ first so its long boot is where the middle
 /// moments land.
 const MOMENTS: [Moment; 6] = [
-    at("just spawned", None, 0, false),
+    // Once the test binary runs (before that, `env` is still resetting SIGINT).
+    at("just spawned", Some("running 1 test"), 0, false),
     at(
         "RabbitMQ's epmd starting",
         Some("starting rabbitmq-server"),

@@ -49,10 +49,12 @@ use super::recipe::Launch;
 /// The watchdog. `$1` is the directory, or with `$2 = mkdir` a `mktemp`
 /// template to make it from; it prints the directory's name, then reads
 /// `pgid N` / `pgid` / `disarm` lines until end-of-file, and then ends the
-/// group it was last told about and removes the directory.
+/// group it was last told about and removes the directory. It ignores
+/// SIGINT and SIGHUP (a Ctrl-C is for the test, not for it) and SIGPIPE:
+/// if we die before reading the name, its `echo` must fail, not kill it.
 /// (`kill -s SIG -- -PGID` is the spelling both dash and bash accept;
 /// dash rejects `kill -TERM -- -PGID`.)
-const WATCHDOG: &str = r#"trap '' INT HUP
+const WATCHDOG: &str = r#"trap '' INT HUP PIPE
 dir=$1
 if [ "$2" = mkdir ]; then dir=$(mktemp -d "$dir") || exit 1; fi
 echo "$dir"

@@ -37,6 +37,7 @@
 //! ```
 
 pub mod amqp;
+pub mod capnp;
 pub(crate) mod capture;
 pub mod decode;
 pub mod http1;

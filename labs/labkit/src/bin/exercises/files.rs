@@ -70,9 +70,10 @@ fn check_exercise(manifest: &Manifest, ex: &Exercise, problems: &mut Vec<Problem
     }
     if let Ok(starter) = std::fs::read_to_string(manifest.path(&ex.file))
         && !starter.contains("TODO")
+        && !starter.contains("todo!(")
     {
         say(format!(
-            "its starter {} has no `TODO` saying where the reader's code goes",
+            "its starter {} has no `TODO` (or `todo!()`) saying where the reader's code goes",
             ex.file.display()
         ));
     }

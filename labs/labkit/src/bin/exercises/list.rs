@@ -11,7 +11,8 @@ use crate::manifest::{Exercise, Manifest};
 use crate::output::Outcome;
 use crate::progress::{self, Progress, State};
 
-/// What a reader is told while the first `list` compiles every lab.
+/// What a reader is told when the first `list` starts compiling every lab,
+/// which would otherwise be a silent minute.
 const FIRST_COMPILE: &str = "compiling the exercises (first time: a minute or two)…";
 
 /// Grades every exercise whose package changed since it was last graded (all
@@ -37,6 +38,7 @@ pub fn run(manifest: &Manifest, progress: &mut Progress, rerun: bool) -> Result<
         .filter(|(i, _)| states[*i].is_none())
         .collect();
     let tty = std::io::stderr().is_terminal();
+    let announce = progress.first_time().then_some(FIRST_COMPILE);
     let mut broken: Vec<String> = Vec::new();
     if !pending.is_empty() {
         // Stamps are taken before grading, so an edit made meanwhile is
@@ -60,7 +62,7 @@ pub fn run(manifest: &Manifest, progress: &mut Progress, rerun: bool) -> Result<
             manifest,
             &exercises,
             Build::Starter,
-            Some(FIRST_COMPILE),
+            announce,
             &starting,
             |ex, outcome| {
                 if matches!(outcome, Outcome::BuildFailed { .. }) && !broken.contains(&ex.package) {

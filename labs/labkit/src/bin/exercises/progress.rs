@@ -74,6 +74,7 @@ struct Entry {
 pub struct Progress {
     path: PathBuf,
     entries: BTreeMap<String, Entry>,
+    first_time: bool,
 }
 
 impl Progress {
@@ -82,11 +83,22 @@ impl Progress {
         let path = target_dir(&manifest.root)
             .join("exercises")
             .join("progress.json");
-        let entries = std::fs::read_to_string(&path)
-            .ok()
+        let text = std::fs::read_to_string(&path).ok();
+        let first_time = text.is_none();
+        let entries = text
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
-        Self { path, entries }
+        Self {
+            path,
+            entries,
+            first_time,
+        }
+    }
+
+    /// True when nothing was remembered yet: the reader's first run, when
+    /// everything still has to be compiled.
+    pub fn first_time(&self) -> bool {
+        self.first_time
     }
 
     /// The remembered state of `ex`, if nothing in its package changed since.

@@ -133,11 +133,15 @@ fn judge_one(manifest: &Manifest, ex: &Exercise, build: Build, outcome: &Outcome
         Build::Starter => judge::starter(ex, outcome),
         Build::Solution => judge::solution(ex, outcome),
         Build::Wrong(k) => {
-            let path = &files::wrong_variants(manifest, ex)[k - 1];
+            let variants = files::wrong_variants(manifest, ex);
+            let Some(path) = variants.get(k - 1) else {
+                return judge::wrong(ex, &format!("#{k}"), outcome);
+            };
             let variant = manifest.relative(&path.display().to_string());
             let mut verdict = judge::wrong(ex, &variant, outcome);
             if verdict.sound {
-                let mistake = files::mistake(path).unwrap_or_default();
+                let mistake = files::mistake(path)
+                    .unwrap_or_else(|| "no `//!` line saying the mistake".into());
                 let name = path
                     .strip_prefix(manifest.package_dir(ex))
                     .unwrap_or(path)
