@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures::StreamExt;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::Proxy;
 use lapin::options::{
@@ -18,7 +19,6 @@ use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel, Connection, Consumer};
 
 use crate::{Lab, support};
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-amqp -- consumers` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures::StreamExt;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicGetOptions, BasicNackOptions, BasicQosOptions,
@@ -15,10 +16,8 @@ use lapin::options::{
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, ExchangeKind};
 
-use crate::support::{self, table};
-use labkit::cli::Scenario;
-
 use crate::Lab;
+use crate::support::{self, table};
 
 /// The scenario, as `cargo run -p lab-amqp -- dead-letters` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

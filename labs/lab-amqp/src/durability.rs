@@ -7,13 +7,13 @@
 
 use anyhow::Context;
 use labkit::broker::{Broker, Options};
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Connection, ExchangeKind};
 
 use crate::{Lab, support};
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-amqp -- durability` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -5,6 +5,7 @@
 
 use anyhow::Context;
 use futures::StreamExt;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::amqp::Frames;
 use labkit::wire::{Decoder, Direction, Proxy, Unit};
@@ -12,7 +13,6 @@ use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 
 use crate::{Lab, support};
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-amqp -- frames` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

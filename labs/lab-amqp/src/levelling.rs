@@ -5,13 +5,13 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
+use labkit::cli::Scenario;
 use labkit::report::{LineChart, Report, Table};
 use lapin::BasicProperties;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicQosOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 
 use crate::{Lab, support};
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-amqp -- levelling` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

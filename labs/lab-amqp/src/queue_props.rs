@@ -5,15 +5,14 @@
 
 use std::time::Duration;
 
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use lapin::options::{BasicGetOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, Connection};
 
-use crate::support::{self, table, text};
-use labkit::cli::Scenario;
-
 use crate::Lab;
+use crate::support::{self, table, text};
 
 /// The scenario, as `cargo run -p lab-amqp -- queue-props` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

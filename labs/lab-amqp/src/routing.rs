@@ -4,6 +4,7 @@
 //! back to the publisher; an alternate exchange catches the unroutable.
 
 use anyhow::Context;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable};
@@ -11,7 +12,6 @@ use lapin::{BasicProperties, Channel, ExchangeKind};
 
 use crate::Lab;
 use crate::support::{self, table, text};
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-amqp -- routing` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -4,14 +4,13 @@
 //! AMQP's `ACCESS_REFUSED` (403).
 
 use labkit::broker::{Broker, Options};
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use lapin::options::QueueDeclareOptions;
 use lapin::types::FieldTable;
 
-use crate::admin;
-use labkit::cli::Scenario;
-
 use crate::Lab;
+use crate::admin;
 
 /// The scenario, as `cargo run -p lab-amqp -- security` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -14,15 +14,14 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures::StreamExt;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicQosOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Connection};
 
-use crate::support::{self, table, text};
-use labkit::cli::Scenario;
-
 use crate::Lab;
+use crate::support::{self, table, text};
 
 /// The scenario, as `cargo run -p lab-amqp -- streams` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -10,6 +10,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
+use labkit::cli::Scenario;
 use labkit::measure::{Rounds, fmt_ratio, human_count};
 use labkit::report::{BarChart, Report, Table};
 use lapin::options::{BasicPublishOptions, QueueDeclareOptions};
@@ -17,7 +18,6 @@ use lapin::types::FieldTable;
 
 use crate::Lab;
 use crate::support::{self, table, text};
-use labkit::cli::Scenario;
 
 /// The benchmark, run only as `cargo run -p lab-amqp -- throughput`.
 pub const SCENARIO: Scenario = Scenario::benchmark(

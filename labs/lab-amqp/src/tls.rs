@@ -6,6 +6,7 @@
 
 use anyhow::Context;
 use labkit::broker::{Broker, Options};
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::tls::Throwaway;
 use labkit::wire::amqp::Frames;
@@ -14,7 +15,6 @@ use lapin::tcp::OwnedTLSConfig;
 use lapin::{Connection, ConnectionProperties};
 
 use crate::Lab;
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-amqp -- tls` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

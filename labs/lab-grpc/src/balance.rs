@@ -8,17 +8,16 @@
 
 use std::sync::atomic::Ordering;
 
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use tonic::transport::Channel;
 
+use crate::Lab;
 use crate::client;
 use crate::l4::L4Balancer;
 use crate::proto::v1::payment_service_client::PaymentServiceClient;
 use crate::server::{self, Options, RunningServer};
 use crate::wire::sample_charge;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// Calls that reached each backend, and TCP connections the balancer made.
 #[derive(Debug, Clone)]

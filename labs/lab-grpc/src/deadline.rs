@@ -22,16 +22,15 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::Context;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy};
 
+use crate::Lab;
 use crate::calls;
 use crate::client;
 use crate::server::{self, Options};
 use crate::wire::sample_charge;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// What one call past its deadline showed, on both ends and on the wire.
 #[derive(Debug, Clone)]

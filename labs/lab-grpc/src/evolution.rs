@@ -15,14 +15,13 @@
 //!   and the call ends INTERNAL.
 
 use futures::StreamExt;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
+use crate::Lab;
 use crate::client;
 use crate::proto::{v1, v2};
 use crate::server::{self, Options};
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// What each pairing of versions showed.
 #[derive(Debug, Clone)]

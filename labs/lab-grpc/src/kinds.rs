@@ -8,17 +8,16 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures::StreamExt;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::Proxy;
 
+use crate::Lab;
 use crate::calls::{self, Call};
 use crate::client;
 use crate::proto::v1::{ChatMessage, ImportRecord, WatchRequest};
 use crate::server::{self, Options};
 use crate::wire::sample_charge;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// How many messages the streaming calls send.
 pub const N: usize = 5;

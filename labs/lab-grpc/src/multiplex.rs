@@ -18,15 +18,14 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy, http2};
 
+use crate::Lab;
 use crate::client;
 use crate::server::{self, Options};
 use crate::wire::sample_charge;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// What one batch of concurrent calls showed.
 #[derive(Debug, Clone)]

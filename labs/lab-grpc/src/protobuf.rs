@@ -9,16 +9,15 @@
 use std::hint::black_box;
 use std::time::Duration;
 
+use labkit::cli::Scenario;
 use labkit::measure::{duration_ratio, fmt_ratio, median_of, time_per_op};
 use labkit::report::{BarChart, Report, Table};
 use prost::Message;
 use serde::{Deserialize, Serialize};
 
+use crate::Lab;
 use crate::proto::v1::{ChargeRequest, Event};
 use crate::wire::sample_charge;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// The JSON twin of `ChargeRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

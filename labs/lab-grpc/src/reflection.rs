@@ -12,6 +12,7 @@ use std::str::FromStr;
 use anyhow::{Context, anyhow, bail};
 use futures::StreamExt;
 use http::uri::PathAndQuery;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use prost::Message;
 use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor, Value};
@@ -22,11 +23,9 @@ use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 
+use crate::Lab;
 use crate::client;
 use crate::server::{self, Options};
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// Asks the reflection service one question and returns its one answer.
 async fn ask(channel: &Channel, request: MessageRequest) -> anyhow::Result<MessageResponse> {

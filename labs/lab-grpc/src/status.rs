@@ -11,18 +11,17 @@
 
 use std::time::Duration;
 
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use tonic::Code;
 use tonic_types::StatusExt;
 
+use crate::Lab;
 use crate::client;
 use crate::proto::v1::ChargeRequest;
 use crate::proto::v2;
 use crate::server::{self, Options, fixtures};
 use crate::wire::sample_charge;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// One code, how it was produced, and what the client decoded.
 #[derive(Debug, Clone)]

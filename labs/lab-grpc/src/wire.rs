@@ -10,18 +10,17 @@
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use lab_rest::baseline::Target;
+use labkit::cli::Scenario;
 use labkit::report::{BarChart, Report, Table};
 use labkit::wire::http2::{self, Frame, FrameType};
 use labkit::wire::{Direction, Proxy, Unit, http1};
 
+use crate::Lab;
 use crate::calls::{self, Call};
 use crate::client;
 use crate::proto::v1::ChargeRequest;
 use crate::server::{self, Options};
-use lab_rest::baseline::Target;
-use labkit::cli::Scenario;
-
-use crate::Lab;
 
 /// The charge both protocols carry.
 pub fn sample_charge(n: u32) -> ChargeRequest {

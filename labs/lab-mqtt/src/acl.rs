@@ -13,6 +13,7 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 use labkit::broker::Options;
+use labkit::cli::{Need, Scenario};
 use labkit::report::{Report, Table};
 use rumqttc::v5;
 use rumqttc::v5::mqttbytes::QoS as QoS5;
@@ -20,7 +21,6 @@ use rumqttc::v5::mqttbytes::v5::{Packet as Packet5, PubAckReason};
 
 use crate::client::{self, Subscriber};
 use crate::{Broker, Lab};
-use labkit::cli::{Need, Scenario};
 
 /// The scenario, as `cargo run -p lab-mqtt -- acl` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

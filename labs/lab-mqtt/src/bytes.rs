@@ -9,13 +9,13 @@
 
 use anyhow::Context;
 use domain::Reading;
+use labkit::cli::Scenario;
 use labkit::report::{BarChart, Report, Table};
 use labkit::wire::mqtt::{Kind, Packet, Packets};
 use labkit::wire::{Decoder, Direction, Proxy};
 
 use crate::client;
 use crate::{Broker, Lab};
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-mqtt -- bytes` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -15,6 +15,7 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
+use labkit::cli::{Need, Scenario};
 use labkit::report::{Report, Table};
 use labkit::wire::mqtt::{Kind, Packets};
 use labkit::wire::{Decoder, Direction, Proxy};
@@ -22,7 +23,6 @@ use rumqttc::{Event, Incoming};
 
 use crate::client::{self, Subscriber};
 use crate::{Broker, Lab};
-use labkit::cli::{Need, Scenario};
 
 /// The scenario, as `cargo run -p lab-mqtt -- cuts` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use bytes::Bytes;
+use labkit::cli::{Need, Scenario};
 use labkit::report::{Report, Table};
 use labkit::wire::mqtt::{Kind, Packets};
 use labkit::wire::{Decoder, Direction, Proxy};
@@ -28,7 +29,6 @@ use tokio::sync::mpsc;
 
 use crate::client::PATIENCE;
 use crate::{Broker, Lab};
-use labkit::cli::{Need, Scenario};
 
 /// The scenario, as `cargo run -p lab-mqtt -- mqtt5` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

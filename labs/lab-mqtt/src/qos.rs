@@ -6,13 +6,13 @@
 //! at the lower of the publisher's level and the level the subscriber asked
 //! for, and the packet counts show it.
 
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::mqtt::{Kind, Packets};
 use labkit::wire::{Decoder, Direction, Proxy};
 
 use crate::client::{self, Subscriber};
 use crate::{Broker, Lab};
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-mqtt -- qos` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -6,11 +6,11 @@
 //! topic is kept — it is a last value, not a history — and an empty
 //! retained message removes it.
 
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
 use crate::client::{self, Subscriber};
 use crate::{Broker, Lab};
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-mqtt -- retained` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use futures::future::try_join_all;
 use labkit::cli::Progress;
+use labkit::cli::Scenario;
 use labkit::measure::{Latencies, duration_ratio, fmt_ratio, human_duration};
 use labkit::report::{BarChart, Report, Table};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -24,7 +25,6 @@ use tokio::net::{TcpListener, TcpStream};
 
 use crate::client::{self, Subscriber};
 use crate::{Broker, Lab};
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-mqtt -- scale` runs it.
 pub const SCENARIO: Scenario = Scenario::benchmark(

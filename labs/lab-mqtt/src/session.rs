@@ -8,11 +8,11 @@
 //! store, and a crash (SIGKILL), where it does not.
 
 use anyhow::Context;
+use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
 use crate::client::{self, Subscriber};
 use crate::{Broker, Lab};
-use labkit::cli::Scenario;
 
 /// The scenario, as `cargo run -p lab-mqtt -- session` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -11,6 +11,7 @@
 use anyhow::Context;
 use domain::Reading;
 use labkit::broker::Options;
+use labkit::cli::{Need, Scenario};
 use labkit::report::{Report, Table};
 use labkit::tls::Throwaway;
 use labkit::wire::{Direction, Proxy};
@@ -18,7 +19,6 @@ use rumqttc::{TlsConfiguration, Transport};
 
 use crate::client;
 use crate::{Broker, Lab};
-use labkit::cli::{Need, Scenario};
 
 /// The scenario, as `cargo run -p lab-mqtt -- tls` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -8,11 +8,11 @@
 //! filter that starts with a wildcard receives `$` topics, which brokers
 //! keep for themselves (`$SYS/...`) [MQTT-4.7.2-1].
 
+use labkit::cli::{Need, Scenario};
 use labkit::report::{Report, Table};
 
 use crate::client::{self, Subscriber};
 use crate::{Broker, Lab};
-use labkit::cli::{Need, Scenario};
 
 /// The scenario, as `cargo run -p lab-mqtt -- topics` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(

@@ -14,13 +14,13 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use labkit::cli::{Need, Scenario};
 use labkit::report::{Report, Table};
 use labkit::wire::Proxy;
 use rumqttc::{LastWill, QoS};
 
 use crate::client::{self, Subscriber};
 use crate::{Broker, Lab};
-use labkit::cli::{Need, Scenario};
 
 /// The scenario, as `cargo run -p lab-mqtt -- will` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(
