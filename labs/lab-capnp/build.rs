@@ -7,7 +7,11 @@
 
 // ANCHOR: build
 fn main() {
-    for schema in ["schema/payments.capnp", "schema/bank.capnp"] {
+    for schema in [
+        "schema/payments.capnp",
+        "schema/bank.capnp",
+        "schema/evolution.capnp",
+    ] {
         println!("cargo:rerun-if-changed={schema}");
     }
     let result = capnpc::CompilerCommand::new()
@@ -15,6 +19,7 @@ fn main() {
         .default_parent_module(vec!["schema".into()])
         .file("schema/payments.capnp")
         .file("schema/bank.capnp")
+        .file("schema/evolution.capnp")
         .run();
     if let Err(e) = result {
         eprintln!("error: cannot compile the Cap'n Proto schemas ({e})");

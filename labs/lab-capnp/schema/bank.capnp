@@ -8,6 +8,14 @@ interface Bank {
 
 interface Customer {
   account @0 () -> (account :Account);
+  # The same account, through an object that refuses deposits.
+  readOnly @1 () -> (account :Account);
+  # The same account, lent: it works until someone calls the lease's revoke.
+  lend @2 () -> (account :Account, lease :Lease);
+}
+
+interface Lease {
+  revoke @0 () -> ();
 }
 
 interface Account {

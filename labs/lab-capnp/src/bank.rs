@@ -8,7 +8,7 @@
 //! tokio runtime of their own.
 //! A real bank would keep its accounts in a database, not in memory.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::net::SocketAddr;
 
@@ -20,7 +20,7 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::OwnedReadHalf;
 use tokio_util::compat::{Compat, TokioAsyncReadCompatExt, TokioAsyncWriteCompatExt};
 
-use crate::schema::bank_capnp::{account, bank, customer};
+use crate::schema::bank_capnp::{account, bank, customer, lease};
 
 /// Every customer's account starts with this balance, in cents.
 pub const OPENING_BALANCE: i64 = 12_500;
@@ -36,15 +36,16 @@ impl bank::Server for Bank {
         mut results: bank::CustomerResults,
     ) -> Result<(), capnp::Error> {
         let id = params.get()?.get_id();
-        let customer: customer::Client = capnp_rpc::new_client(Customer { id });
+        let account = open_account(OPENING_BALANCE + id as i64);
+        let customer: customer::Client = capnp_rpc::new_client(Customer { account });
         results.get().set_customer(customer);
         Ok(())
     }
 }
 
-/// One customer, handed out by the bank.
+/// One customer, handed out by the bank, holding one account.
 struct Customer {
-    id: u64,
+    account: account::Client,
 }
 
 impl customer::Server for Customer {
@@ -53,11 +54,33 @@ impl customer::Server for Customer {
         _: customer::AccountParams,
         mut results: customer::AccountResults,
     ) -> Result<(), capnp::Error> {
-        let balance = OPENING_BALANCE + self.id as i64;
-        let account: account::Client = capnp_rpc::new_client(Account {
-            cents: Cell::new(balance),
+        results.get().set_account(self.account.clone());
+        Ok(())
+    }
+
+    async fn read_only(
+        self: Rc<Self>,
+        _: customer::ReadOnlyParams,
+        mut results: customer::ReadOnlyResults,
+    ) -> Result<(), capnp::Error> {
+        let view: account::Client = capnp_rpc::new_client(ReadOnly {
+            inner: self.account.clone(),
         });
-        results.get().set_account(account);
+        results.get().set_account(view);
+        Ok(())
+    }
+
+    async fn lend(
+        self: Rc<Self>,
+        _: customer::LendParams,
+        mut results: customer::LendResults,
+    ) -> Result<(), capnp::Error> {
+        let slot = std::rc::Rc::new(RefCell::new(Some(self.account.clone())));
+        let lent: account::Client = capnp_rpc::new_client(Lent(slot.clone()));
+        let lease: lease::Client = capnp_rpc::new_client(Lease(slot));
+        let mut results = results.get();
+        results.set_account(lent);
+        results.set_lease(lease);
         Ok(())
     }
 }
@@ -122,7 +145,10 @@ pub fn spawn() -> anyhow::Result<SocketAddr> {
 }
 
 /// The two-party "network" over one TCP connection.
-fn network(stream: TcpStream, side: Side) -> Box<twoparty::VatNetwork<BufReader<Compat<OwnedReadHalf>>>> {
+fn network(
+    stream: TcpStream,
+    side: Side,
+) -> Box<twoparty::VatNetwork<BufReader<Compat<OwnedReadHalf>>>> {
     let (reader, writer) = stream.into_split();
     Box::new(twoparty::VatNetwork::new(
         BufReader::new(reader.compat()),
@@ -165,3 +191,84 @@ where
     })
     .await?
 }
+
+// ANCHOR: attenuate
+/// An account that can be read but not written: the object a holder of a
+/// read-only right is given instead of the account.
+struct ReadOnly {
+    inner: account::Client,
+}
+
+impl account::Server for ReadOnly {
+    async fn balance(
+        self: Rc<Self>,
+        _: account::BalanceParams,
+        mut results: account::BalanceResults,
+    ) -> Result<(), capnp::Error> {
+        let answer = self.inner.balance_request().send().promise.await?;
+        results.get().set_cents(answer.get()?.get_cents());
+        Ok(())
+    }
+
+    async fn deposit(
+        self: Rc<Self>,
+        _: account::DepositParams,
+        _: account::DepositResults,
+    ) -> Result<(), capnp::Error> {
+        Err(capnp::Error::failed("read-only view".into()))
+    }
+}
+// ANCHOR_END: attenuate
+
+// ANCHOR: revoke
+/// A lent account: it forwards every call until the loan is revoked, and
+/// from then on refuses them all.
+struct Lent(std::rc::Rc<RefCell<Option<account::Client>>>);
+
+/// The other end of a loan: whoever holds it can end the loan.
+struct Lease(std::rc::Rc<RefCell<Option<account::Client>>>);
+
+impl lease::Server for Lease {
+    async fn revoke(
+        self: Rc<Self>,
+        _: lease::RevokeParams,
+        _: lease::RevokeResults,
+    ) -> Result<(), capnp::Error> {
+        self.0.replace(None);
+        Ok(())
+    }
+}
+
+impl Lent {
+    fn target(&self) -> Result<account::Client, capnp::Error> {
+        self.0
+            .borrow()
+            .clone()
+            .ok_or_else(|| capnp::Error::failed("loan revoked".into()))
+    }
+}
+
+impl account::Server for Lent {
+    async fn balance(
+        self: Rc<Self>,
+        _: account::BalanceParams,
+        mut results: account::BalanceResults,
+    ) -> Result<(), capnp::Error> {
+        let answer = self.target()?.balance_request().send().promise.await?;
+        results.get().set_cents(answer.get()?.get_cents());
+        Ok(())
+    }
+
+    async fn deposit(
+        self: Rc<Self>,
+        params: account::DepositParams,
+        mut results: account::DepositResults,
+    ) -> Result<(), capnp::Error> {
+        let mut request = self.target()?.deposit_request();
+        request.get().set_cents(params.get()?.get_cents());
+        let answer = request.send().promise.await?;
+        results.get().set_cents(answer.get()?.get_cents());
+        Ok(())
+    }
+}
+// ANCHOR_END: revoke

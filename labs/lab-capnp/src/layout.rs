@@ -36,14 +36,14 @@ pub fn pointer(word: u64) -> String {
     let offset = (word as u32 as i32) >> 2;
     match word & 3 {
         0 => format!(
-            "struct pointer: +{offset} words, {} data word(s), {} pointer(s)",
+            "struct at +{offset}w, {} data, {} pointers",
             (word >> 32) & 0xFFFF,
             word >> 48
         ),
         1 => format!(
-            "list pointer: +{offset} words, element size code {}, {} elements",
-            (word >> 32) & 7,
-            word >> 35
+            "list at +{offset}w, {} elements of code {}",
+            word >> 35,
+            (word >> 32) & 7
         ),
         2 => "far pointer (into another segment)".into(),
         _ => "capability pointer".into(),
@@ -62,14 +62,17 @@ pub fn annotate() -> Vec<Word> {
     let size = u32::from_le_bytes(word(0)[4..].try_into().unwrap_or([0; 4]));
     let text = |i: usize| String::from_utf8_lossy(&word(i)).replace('\0', "·");
     let mut words = vec![
-        (0, format!("segment table: {segments} segment of {size} words")),
+        (
+            0,
+            format!("segment table: {segments} segment of {size} words"),
+        ),
         (1, format!("root: {}", pointer(value(1)))),
         (2, format!("data: amountCents = {}", value(2) as i64)),
         (3, format!("chargeId: {}", pointer(value(3)))),
         (4, format!("currency: {}", pointer(value(4)))),
         (5, format!("chargeId text \"{}\"", text(5))),
-        (6, format!("chargeId text \"{}\" (NUL, zero padding)", text(6))),
-        (7, format!("currency text \"{}\" (NUL, zero padding)", text(7))),
+        (6, format!("chargeId text \"{}\" (NUL, padding)", text(6))),
+        (7, format!("currency text \"{}\" (NUL, padding)", text(7))),
     ];
     words.truncate(bytes.len() / 8);
     words
@@ -94,7 +97,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         let hex: Vec<String> = w.bytes.iter().map(|b| format!("{b:02x}")).collect();
         table.row([w.offset.to_string(), hex.join(" "), w.meaning.clone()]);
     }
-    table.note("pointer offsets count words from the end of the pointer itself");
+    table.note("+Nw: N words on from the end of the pointer; list code 2 = 1-byte elements");
     let mut report = Report::new(crate::LAB, "layout");
     report.table(table);
     Ok(report)

@@ -3,15 +3,23 @@
 //! | module | scenario | section of the chapter |
 //! |---|---|---|
 //! | [`sizes`] | `sizes` | "The same charge, five ways" |
+//! | [`layout`] | `layout` | "One charge, word by word" |
 //! | [`zerocopy`] | `zerocopy` | "Reading without decoding" |
 //! | [`readtime`] | `readtime` | "Reading without decoding" (a benchmark) |
-//! | [`layout`] | `layout` | "One charge, word by word" |
 //! | [`pipeline`] | `pipeline` | "Three calls, one round trip" |
+//! | [`capabilities`] | `capabilities` | "Capabilities: what a client may call" |
+//! | [`evolution`] | `evolution` | "Old readers, new writers" |
 //!
 //! Each scenario is one file named as you type it, declaring its `SCENARIO`
-//! and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`.
+//! and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`; the tests
+//! and the book call the same functions. [`formats`] turns the `domain`
+//! crate's charges and readings into every format's bytes; [`bank`] is the
+//! Cap'n Proto RPC server the RPC scenarios call; [`schema`] holds the code
+//! `capnpc` generated from `schema/*.capnp` at build time.
 
 pub mod bank;
+pub mod capabilities;
+pub mod evolution;
 pub mod formats;
 mod lab;
 pub mod layout;
@@ -31,8 +39,10 @@ pub const LAB: &str = "lab-capnp";
 /// Every scenario, in the order of the tour and the chapter.
 pub const SCENARIOS: &[Scenario] = &[
     sizes::SCENARIO,
+    layout::SCENARIO,
     zerocopy::SCENARIO,
     readtime::SCENARIO,
-    layout::SCENARIO,
     pipeline::SCENARIO,
+    capabilities::SCENARIO,
+    evolution::SCENARIO,
 ];

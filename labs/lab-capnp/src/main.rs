@@ -5,7 +5,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use lab_capnp::{LAB, Lab, SCENARIOS, layout, pipeline, readtime, sizes, zerocopy};
+use lab_capnp::{
+    LAB, Lab, SCENARIOS, capabilities, evolution, layout, pipeline, readtime, sizes, zerocopy,
+};
 use labkit::cli::{self, Common};
 
 #[derive(Parser)]
@@ -28,10 +30,12 @@ fn main() -> ExitCode {
             }
             let report = match scenario.name {
                 "sizes" => sizes::run(&lab).await?,
+                "layout" => layout::run(&lab).await?,
                 "zerocopy" => zerocopy::run(&lab).await?,
                 "readtime" => readtime::run(&lab).await?,
-                "layout" => layout::run(&lab).await?,
                 "pipeline" => pipeline::run(&lab).await?,
+                "capabilities" => capabilities::run(&lab).await?,
+                "evolution" => evolution::run(&lab).await?,
                 other => unreachable!("clap accepts only listed scenarios, not {other}"),
             };
             cli::finish(&report, &args.common)?;

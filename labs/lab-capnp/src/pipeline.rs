@@ -168,13 +168,23 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
             "bank → customer → account → balance, {} added each way",
             human_duration(ONE_WAY)
         ),
-        &["chain", "Calls", "pipelined", "round trips", "time", "balance"],
+        &[
+            "chain",
+            "Calls",
+            "pipelined",
+            "round trips",
+            "time",
+            "balance",
+        ],
     );
     for (name, t) in [("one by one", &one_by_one), ("pipelined", &piped)] {
         table.row([
             name.to_string(),
             t.calls().count().to_string(),
-            t.calls().filter(|c| c.message.is_pipelined()).count().to_string(),
+            t.calls()
+                .filter(|c| c.message.is_pipelined())
+                .count()
+                .to_string(),
             t.round_trips().to_string(),
             human_duration(t.elapsed),
             t.balance.to_string(),

@@ -11,3 +11,8 @@ pub mod payments_capnp {
 pub mod bank_capnp {
     include!(concat!(env!("OUT_DIR"), "/bank_capnp.rs"));
 }
+
+/// `schema/evolution.capnp`: later (and broken) versions of `Charge`.
+pub mod evolution_capnp {
+    include!(concat!(env!("OUT_DIR"), "/evolution_capnp.rs"));
+}

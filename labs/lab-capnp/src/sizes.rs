@@ -14,7 +14,7 @@ use crate::formats::{self, pb_charge, pb_ledger, pb_reading};
 pub const SCENARIO: Scenario = Scenario::tour(
     "sizes",
     "one charge, one reading and a ledger in six encodings, byte for byte",
-    "names cost bytes in JSON and named MessagePack; Cap'n Proto pads, packing undoes it",
+    "names cost bytes; Cap'n Proto pads to words, packing takes it back",
 );
 
 /// The encodings compared, in the order of the table's columns.

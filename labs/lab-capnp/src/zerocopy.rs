@@ -18,7 +18,7 @@ use crate::schema::payments_capnp::ledger;
 pub const SCENARIO: Scenario = Scenario::tour(
     "zerocopy",
     "one amount out of a received ledger: allocations per format",
-    "Cap'n Proto's count stays flat as the ledger grows; the others grow with it",
+    "Cap'n Proto's count stays flat; the others grow with the ledger",
 );
 
 /// The formats compared, in the order of [`Received::read`].
@@ -113,11 +113,22 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         };
         table.row([
             name.to_string(),
-            format!("{} ({})", small.allocations, labkit::measure::human_bytes(small.bytes)),
-            format!("{} ({})", large.allocations, labkit::measure::human_bytes(large.bytes)),
+            format!(
+                "{} ({})",
+                small.allocations,
+                labkit::measure::human_bytes(small.bytes)
+            ),
+            format!(
+                "{} ({})",
+                large.allocations,
+                labkit::measure::human_bytes(large.bytes)
+            ),
             labkit::measure::human_bytes(wire as u64),
         ]);
-        values.insert(name.to_string(), serde_json::json!([small.allocations, large.allocations]));
+        values.insert(
+            name.to_string(),
+            serde_json::json!([small.allocations, large.allocations]),
+        );
     }
     table.note("every format read the same amount; message size is for 10,000 charges");
     let mut report = Report::new(crate::LAB, "zerocopy");

@@ -30,9 +30,9 @@ impl Lab {
         &self.ctx
     }
 
-    /// An `ipc://` endpoint named `name` inside the lab's private folder.
-    pub fn ipc(&self, name: &str) -> String {
-        format!("ipc://{}", self.dir.path().join(name).display())
+    /// The lab's private folder, where `ipc://` socket files go.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
     }
 }
 

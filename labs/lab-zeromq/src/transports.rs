@@ -186,8 +186,8 @@ pub fn measure(
 /// Runs the scenario.
 pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let ctx = lab.ctx().clone();
-    let dir = tempfile::tempdir()?;
-    let paths = blocking(move || measure(&ctx, dir.path(), 20_000, 500_000)).await?;
+    let dir = lab.dir().to_path_buf();
+    let paths = blocking(move || measure(&ctx, &dir, 20_000, 500_000)).await?;
     let floor = &paths[0];
     let mut report = Report::new(crate::LAB, SCENARIO.name);
     let mut t = Table::new(

@@ -166,7 +166,9 @@ fn an_old_style_entry_is_refused_with_the_convention() {
     let (code, _, stderr) = f.run(&["list"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("exercise #1 (`fixture-double`) has a field `file`, but an entry is only its name"),
+        stderr.contains(
+            "exercise #1 (`fixture-double`) has a field `file`, but an entry is only its name"
+        ),
         "{stderr}"
     );
 }
@@ -191,7 +193,7 @@ fn verify_passes_a_sound_book_round_by_round() {
         "round solution: the reference solutions must pass (2 exercises)\n",
         "  ✓ fixture-double: the solution passes (2 tests)\n",
         "round wrong-1: known-wrong variant #1 of each exercise must be refused with a sentence (2 exercises)\n",
-        "  ✓ fixture-double: wrong/double/adds-two.rs (Wrong: adds two instead of multiplying by two.)\n      refused: double(0) is 0\n",
+        "  ✓ fixture-double: wrong/double/adds-two.rs (Wrong: adds two instead of multiplying by two.)\n      refused: double(21) is 42, twice its input\n",
         "  ✓ fixture-greet: wrong/greet/forgets-the-name.rs (Wrong: greets nobody in particular.)\n      refused: the greeting names the person greeted\n",
         "  ✓ fixture-double: wrong/double/triples.rs (Wrong: multiplies by three.)\n      refused: double(21) is 42, twice its input\n",
         "  ✓ fixture-greet: wrong/greet/greets-the-world.rs (Wrong: greets the world, not the person.)\n      refused: the greeting names the person greeted\n",
@@ -249,7 +251,7 @@ fn verify_names_every_problem() {
         "  ✗ fixture-greet: the untouched starter passes its grading test `ex_greet` (1 test): a grader that passes the starter grades nothing\n".into(),
         format!("  ✗ fixture-double: the known-wrong variant {v}/bitshift.rs passes its grading test `ex_double` (2 tests): the grader accepts this mistake\n"),
         format!("  ✗ fixture-double: the known-wrong variant {v}/does-not-compile.rs does not compile (a refusal must come from the grading test, not the compiler):\n      error[E0277]: cannot multiply `u32` by `&str`\n"),
-        format!("  ✗ fixture-double: the known-wrong variant {v}/panics.rs fails, but without a `✗ expectation:` sentence (the reader would not learn what is wrong): `doubles_"),
+        format!("  ✗ fixture-double: the known-wrong variant {v}/panics.rs fails, but without a `✗ expectation:` sentence (the reader would not learn what is wrong): `doubles_twenty_one`: I give up\n"),
     ] {
         assert!(problems.contains(&problem), "{problem:?} not in:\n{problems}");
     }
@@ -269,7 +271,9 @@ fn grade_says_what_failed_in_sentences() {
     assert_eq!(code, 1);
     assert!(stdout.starts_with("✗ fixture-double: 2 of 2 grading tests failed."));
     assert!(
-        stdout.contains("2 tests reached the starter's `todo!()` (labs/lab-fixture/exercises/src/double.rs:6:5)"),
+        stdout.contains(
+            "2 tests reached the starter's `todo!()` (labs/lab-fixture/exercises/src/double.rs:6:5)"
+        ),
         "{stdout}"
     );
     assert!(stdout.contains("stuck? `cargo exercises hint fixture-double`"));

@@ -100,17 +100,32 @@ fn bad_manifests_are_refused_with_a_reason() {
         ("# nothing\n", "lists no exercises"),
         (&twice, "the name `rest-etag` is used twice"),
         ("[[exercise]]\nfile = \"x\"\n", "exercise #1 has no `name`"),
-        ("[[exercise]]\nname = 3\n", "exercise #1 has a `name` that is not a string"),
+        (
+            "[[exercise]]\nname = 3\n",
+            "exercise #1 has a `name` that is not a string",
+        ),
         (
             old_style,
             "exercise #1 (`rest-etag`) has a field `lab`, but an entry is only its name: its lab, package, files and grading test all follow from the name",
         ),
-        ("title = \"x\"\n[[exercise]]\nname = \"rest-etag\"\n", "a key `title` at the top"),
+        (
+            "title = \"x\"\n[[exercise]]\nname = \"rest-etag\"\n",
+            "a key `title` at the top",
+        ),
         ("[exercise]\nname = \"rest-etag\"\n", "write `[[exercise]]`"),
         ("[[exercise]]\nname = \"etag\"\n", "`etag` has no chapter"),
-        ("[[exercise]]\nname = \"rest etag\"\n", "`rest etag` has no chapter"),
-        ("[[exercise]]\nname = \"Rest-etag\"\n", "`Rest-etag` is not a valid name"),
-        ("[[exercise]]\nname = \"rest-topic_bus\"\n", "not a valid name"),
+        (
+            "[[exercise]]\nname = \"rest etag\"\n",
+            "`rest etag` has no chapter",
+        ),
+        (
+            "[[exercise]]\nname = \"Rest-etag\"\n",
+            "`Rest-etag` is not a valid name",
+        ),
+        (
+            "[[exercise]]\nname = \"rest-topic_bus\"\n",
+            "not a valid name",
+        ),
         ("[[exercise]]\nname = \"rest--etag\"\n", "not a valid name"),
         ("[[exercise]]\nname = \"rest-etag-\"\n", "not a valid name"),
         ("[[exercise]\n", "TOML parse error"),
@@ -176,7 +191,7 @@ fn cargo_json_gives_test_binaries_and_compiler_errors() {
     let built = compile::read_messages(&m, &sample("build-ok.json"));
     assert_eq!(
         built.binary(&m, ex).unwrap(),
-        Path::new("/home/reader/book/target/debug/deps/ex_double-0a1b2c3d4e5f6071")
+        Path::new("/home/reader/book/target/debug/deps/ex_double-abd4c13878f5b73c")
     );
 }
 
@@ -209,7 +224,7 @@ fn todo_panics_are_recognised_even_with_backtraces() {
         panic!("{outcome:?}")
     };
     let tests: Vec<&str> = failures.iter().map(|f| f.test.as_str()).collect();
-    assert_eq!(tests, ["doubles_zero", "doubles_twenty_one"]);
+    assert_eq!(tests, ["doubles_twenty_one", "doubles_zero"], "sorted by name");
     for f in &failures {
         assert_eq!(
             f.message, "not yet implemented: return twice n",
@@ -221,29 +236,23 @@ fn todo_panics_are_recognised_even_with_backtraces() {
 }
 
 #[test]
-fn a_compile_error_is_reported_without_the_summary_lines() {
-    let outcome = output::parse(false, "", &sample("compile-error.stderr"));
-    let Outcome::BuildFailed { errors } = outcome else {
-        panic!("{outcome:?}")
-    };
+fn cargo_errors_are_read_without_the_summary_lines() {
+    let errors = output::build_errors(&sample("compile-error.stderr"));
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
         errors[0]
             .starts_with("error[E0277]: cannot multiply `u32` by `&str`\n --> src/double.rs:6:7")
     );
     assert!(!errors[0].contains("could not compile"));
-}
+    assert!(output::is_compile_error(&errors));
 
-#[test]
-fn cargo_refusing_is_a_build_failure_with_its_words() {
     let stderr = "error: no test target named `ex_nope` in `fixture-exercises` package\n\nhelp: available test targets:\n    ex_double\n";
-    let Outcome::BuildFailed { errors } = output::parse(false, "", stderr) else {
-        panic!()
-    };
+    let refused = output::build_errors(stderr);
     assert_eq!(
-        errors,
+        refused,
         ["error: no test target named `ex_nope` in `fixture-exercises` package"]
     );
+    assert!(!output::is_compile_error(&refused));
 }
 
 #[test]
@@ -259,21 +268,40 @@ fn passing_runs_count_their_tests() {
 
 #[test]
 fn a_test_binary_that_dies_is_still_a_failure() {
+    // It started, then died: the end of its standard error says how.
     let stdout = "\nrunning 1 test\n";
-    let stderr = "error: test failed, to rerun pass `--test ex_a`\n\nCaused by:\n  process didn't exit successfully: `/t/ex_a-123` (signal: 6, SIGABRT: process abort signal)\n";
+    let stderr =
+        "thread 'main' has overflowed its stack\nfatal runtime error: stack overflow, aborting\n";
     let Outcome::Failed { failures, .. } = output::parse(false, stdout, stderr) else {
         panic!()
     };
-    assert!(failures[0].message.contains("SIGABRT"), "{failures:?}");
+    assert_eq!(failures[0].test, "(the test binary)");
+    assert!(
+        failures[0].message.contains("stack overflow"),
+        "{failures:?}"
+    );
+    // It said nothing at all.
+    let Outcome::Failed { failures, .. } = output::parse(false, "", "") else {
+        panic!()
+    };
+    assert_eq!(
+        failures[0].message,
+        "the test binary stopped without saying why"
+    );
 }
 
 #[test]
-fn compile_errors_are_told_apart_from_cargo_refusing() {
-    let Outcome::BuildFailed { errors } = output::parse(false, "", &sample("compile-error.stderr"))
-    else {
-        panic!()
+fn an_expectation_has_its_sentence() {
+    let f = Failure {
+        test: "t".into(),
+        location: None,
+        message: "✗ expectation: a replay is the stored charge\n  wanted: 1\n  but got: 2".into(),
     };
-    assert!(output::is_compile_error(&errors));
-    let refused = ["error: package ID specification `nope` did not match any packages".to_string()];
-    assert!(!output::is_compile_error(&refused));
+    assert_eq!(f.sentence(), Some("a replay is the stored charge"));
+    let todo = Failure {
+        message: "not yet implemented".into(),
+        ..f
+    };
+    assert_eq!(todo.sentence(), None);
+    assert!(todo.is_todo());
 }

@@ -41,18 +41,18 @@ fn bootstrap() -> Vec<u8> {
 fn pipelined_call() -> Vec<u8> {
     message(&[
         struct_ptr(0, 1, 1),
-        2,                    // union tag 2 = call
-        struct_ptr(0, 3, 3),  // -> Call at word 3
-        1 | 2 << 32,          // questionId 1, methodId 2
-        0xABCD,               // interfaceId
-        0,                    // flags
-        struct_ptr(2, 1, 1),  // target -> MessageTarget at word 9
-        0,                    // params: null
-        0,                    // sendResultsTo.thirdParty: null
-        1 << 32,              // MessageTarget tag 1 = promisedAnswer
-        struct_ptr(0, 1, 1),  // -> PromisedAnswer at word 11
-        0,                    // its questionId 0
-        0,                    // transform: null
+        2,                   // union tag 2 = call
+        struct_ptr(0, 3, 3), // -> Call at word 3
+        1 | 2 << 32,         // questionId 1, methodId 2
+        0xABCD,              // interfaceId
+        0,                   // flags
+        struct_ptr(2, 1, 1), // target -> MessageTarget at word 9
+        0,                   // params: null
+        0,                   // sendResultsTo.thirdParty: null
+        1 << 32,             // MessageTarget tag 1 = promisedAnswer
+        struct_ptr(0, 1, 1), // -> PromisedAnswer at word 11
+        0,                   // its questionId 0
+        0,                   // transform: null
     ])
 }
 
@@ -62,7 +62,11 @@ fn the_segment_table_is_the_header_and_the_tag_names_the_message() {
     let units = Messages.decode(&stream).complete().unwrap();
     assert_eq!(units.len(), 1);
     assert_eq!(units[0].name(), "Bootstrap");
-    assert_eq!(units[0].header_len(), 8, "one segment: 4 + 4 bytes, no padding");
+    assert_eq!(
+        units[0].header_len(),
+        8,
+        "one segment: 4 + 4 bytes, no padding"
+    );
     assert_eq!(units[0].body_len(), 5 * 8);
     assert_eq!(units[0].id, Some(0));
     assert_eq!(units[0].target, None);

@@ -20,7 +20,7 @@
 //! | `output.rs` | picks the failed expectations out of a test binary's output |
 //! | `show.rs` | prints an outcome for the reader |
 //! | `progress.rs` | remembers which exercises pass |
-//! | `files.rs`, `chapters.rs`, `judge.rs` | what `verify` checks: files, the book's order, outcomes |
+//! | `files.rs`, `chapters.rs`, `formatting.rs`, `judge.rs` | what `verify` checks: files, the book's order, formatting, outcomes |
 //! | `list.rs`, `watch.rs`, `verify.rs` | the commands of the same names |
 
 mod chapters;
@@ -32,6 +32,7 @@ mod compile;
 #[path = "../../../../exercise-build/src/lib.rs"]
 mod exercise_build;
 mod files;
+mod formatting;
 mod grader;
 mod judge;
 mod list;

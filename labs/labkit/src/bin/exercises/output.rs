@@ -93,6 +93,9 @@ pub fn parse(success: bool, stdout: &str, stderr: &str) -> Outcome {
         return Outcome::Passed { tests: passed };
     }
     let mut failures = failures(stdout);
+    // Tests run on several threads and report in any order; by name, the
+    // same run always reads the same.
+    failures.sort_by(|a, b| a.test.cmp(&b.test));
     if failures.is_empty() {
         let said = last_lines(stderr, 6);
         failures.push(Failure {

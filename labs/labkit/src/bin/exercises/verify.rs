@@ -1,7 +1,8 @@
 //! `cargo exercises verify`: CI's proof that every exercise is gradable.
 //!
-//! First the files ([`crate::files`]): everything each name promises exists,
-//! nothing lies around unowned, the order follows the book. Then the grading
+//! First the files ([`crate::files`], [`crate::formatting`]): everything
+//! each name promises exists, nothing lies around unowned, the order follows
+//! the book, rustfmt has nothing to change. Then the grading
 //! tests, in rounds; each round compiles every exercises package once, with
 //! the exercise modules taken from one kind of file ([`Build`]), and runs the
 //! grading binaries two at a time:
@@ -21,6 +22,7 @@ use anyhow::Result;
 
 use crate::exercise_build::Build;
 use crate::files::{self, Problem};
+use crate::formatting;
 use crate::grader;
 use crate::judge::{self, Verdict};
 use crate::manifest::{Exercise, Manifest};
@@ -31,6 +33,7 @@ use crate::output::Outcome;
 pub fn run(manifest: &Manifest) -> Result<bool> {
     let started = Instant::now();
     let mut problems: Vec<Problem> = files::check(manifest);
+    problems.extend(formatting::check(manifest));
 
     let most_wrong = manifest
         .exercises
