@@ -1,5 +1,5 @@
 //! The same payment messages in every format the chapter compares: JSON,
-//! MessagePack, protobuf and Cap'n Proto (plain and packed).
+//! MessagePack, protobuf, FlatBuffers and Cap'n Proto (plain and packed).
 //!
 //! The values come from the `domain` crate, as in every chapter; this file
 //! only turns them into bytes and back, so the scenarios compare formats and
@@ -11,6 +11,7 @@ use domain::{Charge, Reading};
 use serde::Serialize;
 
 use crate::schema::payments_capnp::{charge, ledger, reading};
+use crate::schema::payments_fbs::payments as fb;
 
 /// A charge with realistic values, different for each `n`.
 pub fn charge(n: u64) -> Charge {
@@ -170,4 +171,36 @@ pub fn capnp_reader(
     options.traversal_limit_in_words(Some(64 * 1024 * 1024));
     let mut slice = bytes;
     serialize::read_message_from_flat_slice_no_alloc(&mut slice, options)
+}
+
+/// FlatBuffers bytes of a reading (planus builds the buffer back to front).
+pub fn flatbuffers_reading(r: &Reading) -> Vec<u8> {
+    let table = fb::Reading {
+        sensor_id: Some(r.sensor_id.clone()),
+        celsius: r.celsius,
+        humidity_percent: r.humidity_percent,
+        taken_at_ms: r.taken_at_ms,
+    };
+    planus::Builder::new().finish(&table, None).to_vec()
+}
+
+fn fb_charge(c: &Charge) -> fb::Charge {
+    fb::Charge {
+        charge_id: Some(c.charge_id.clone()),
+        amount_cents: c.amount_cents,
+        currency: Some(c.currency.clone()),
+    }
+}
+
+/// FlatBuffers bytes of a charge.
+pub fn flatbuffers_charge(c: &Charge) -> Vec<u8> {
+    planus::Builder::new().finish(fb_charge(c), None).to_vec()
+}
+
+/// FlatBuffers bytes of a ledger of charges.
+pub fn flatbuffers_ledger(charges: &[Charge]) -> Vec<u8> {
+    let table = fb::Ledger {
+        charges: Some(charges.iter().map(fb_charge).collect()),
+    };
+    planus::Builder::new().finish(&table, None).to_vec()
 }

@@ -2,7 +2,7 @@
 //!
 //! | module | scenario | section of the chapter |
 //! |---|---|---|
-//! | [`sizes`] | `sizes` | "The same charge, five ways" |
+//! | [`sizes`] | `sizes` | "The same charge, seven ways" |
 //! | [`layout`] | `layout` | "One charge, word by word" |
 //! | [`zerocopy`] | `zerocopy` | "Reading without decoding" |
 //! | [`readtime`] | `readtime` | "Reading without decoding" (a benchmark) |

@@ -1,5 +1,5 @@
-//! Scenario `sizes`: the same messages in JSON, MessagePack, protobuf and
-//! Cap'n Proto, measured in one run, and what MessagePack does with a
+//! Scenario `sizes`: the same messages in JSON, MessagePack, protobuf,
+//! FlatBuffers and Cap'n Proto, measured in one run, and what MessagePack does with a
 //! misspelled field.
 
 use domain::Reading;
@@ -13,25 +13,26 @@ use crate::formats::{self, pb_charge, pb_ledger, pb_reading};
 /// The scenario, as `cargo run -p lab-capnp -- sizes` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(
     "sizes",
-    "one charge, one reading and a ledger in six encodings, byte for byte",
+    "one charge, one reading and a ledger in seven encodings, byte for byte",
     "names cost bytes; Cap'n Proto pads to words, packing takes it back",
 );
 
 /// The encodings compared, in the order of the table's columns.
-pub const FORMATS: [&str; 6] = [
+pub const FORMATS: [&str; 7] = [
     "JSON",
-    "MsgPack map",
-    "MsgPack array",
+    "MessagePack, map",
+    "MessagePack, array",
     "protobuf",
+    "FlatBuffers",
     "Cap'n Proto",
-    "packed",
+    "Cap'n Proto packed",
 ];
 
 /// One message's size in each of [`FORMATS`], in bytes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sizes {
     pub message: &'static str,
-    pub bytes: [usize; 6],
+    pub bytes: [usize; 7],
 }
 
 // ANCHOR: measure
@@ -52,6 +53,7 @@ pub fn measure() -> anyhow::Result<Vec<Sizes>> {
                 formats::msgpack_named(&reading)?.len(),
                 formats::msgpack_positional(&reading)?.len(),
                 formats::protobuf(&pb_reading(&reading)).len(),
+                formats::flatbuffers_reading(&reading).len(),
                 formats::capnp_bytes(&capnp_reading).len(),
                 formats::capnp_packed(&capnp_reading)?.len(),
             ],
@@ -63,6 +65,7 @@ pub fn measure() -> anyhow::Result<Vec<Sizes>> {
                 formats::msgpack_named(&charge)?.len(),
                 formats::msgpack_positional(&charge)?.len(),
                 formats::protobuf(&pb_charge(&charge)).len(),
+                formats::flatbuffers_charge(&charge).len(),
                 formats::capnp_bytes(&capnp_charge).len(),
                 formats::capnp_packed(&capnp_charge)?.len(),
             ],
@@ -74,6 +77,7 @@ pub fn measure() -> anyhow::Result<Vec<Sizes>> {
                 formats::msgpack_named(&ledger)?.len(),
                 formats::msgpack_positional(&ledger)?.len(),
                 formats::protobuf(&pb_ledger(&ledger)).len(),
+                formats::flatbuffers_ledger(&ledger).len(),
                 formats::capnp_bytes(&capnp_ledger).len(),
                 formats::capnp_packed(&capnp_ledger)?.len(),
             ],
@@ -119,15 +123,15 @@ pub fn misspelled() -> anyhow::Result<(Vec<u8>, ChargeAsRead)> {
 /// The `sizes` scenario: both measurements above, as a report.
 pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let sizes = measure()?;
-    let mut header = vec!["message"];
-    header.extend(FORMATS);
-    let mut table = Table::new("The same message in six encodings, in bytes", &header);
-    for s in &sizes {
-        let mut row = vec![s.message.to_string()];
-        row.extend(s.bytes.iter().map(usize::to_string));
+    let mut header = vec!["format"];
+    header.extend(sizes.iter().map(|s| s.message));
+    let mut table = Table::new("The same message in seven encodings, in bytes", &header);
+    for (f, name) in FORMATS.iter().enumerate() {
+        let mut row = vec![name.to_string()];
+        row.extend(sizes.iter().map(|s| s.bytes[f].to_string()));
         table.row(row);
     }
-    table.note("MsgPack map keeps field names (to_vec_named), array drops them (to_vec)");
+    table.note("MessagePack map keeps field names (to_vec_named), array drops them (to_vec)");
     table.note("packed: Cap'n Proto's packing, which squeezes out runs of zero bytes");
 
     let (bytes, read) = misspelled()?;

@@ -2,27 +2,37 @@
 //!
 //! A ledger of charges arrives as bytes; the reader wants one amount from
 //! the middle. JSON, MessagePack and protobuf must decode the whole message
-//! into Rust values first; Cap'n Proto reads the field where it lies. A
+//! into Rust values first; FlatBuffers and Cap'n Proto read the field where
+//! it lies. A
 //! counting allocator (allocation-counter) tells how much memory each
 //! way asked for, on this thread only.
 
+use anyhow::Context;
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
+use planus::ReadAsRoot;
 use prost::Message as _;
 
 use crate::Lab;
 use crate::formats::{self, pb};
 use crate::schema::payments_capnp::ledger;
+use crate::schema::payments_fbs::payments as fb;
 
 /// The scenario, as `cargo run -p lab-capnp -- zerocopy` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(
     "zerocopy",
     "one amount out of a received ledger: allocations per format",
-    "Cap'n Proto's count stays flat; the others grow with the ledger",
+    "the in-place readers allocate nothing; the others grow with the ledger",
 );
 
 /// The formats compared, in the order of [`Received::read`].
-pub const FORMATS: [&str; 4] = ["JSON", "MessagePack", "protobuf", "Cap'n Proto"];
+pub const FORMATS: [&str; 5] = [
+    "JSON",
+    "MessagePack",
+    "protobuf",
+    "FlatBuffers",
+    "Cap'n Proto",
+];
 
 /// One ledger of `n` charges, received in each format.
 pub struct Received {
@@ -30,6 +40,7 @@ pub struct Received {
     pub json: Vec<u8>,
     pub msgpack: Vec<u8>,
     pub protobuf: Vec<u8>,
+    pub flatbuffers: Vec<u8>,
     pub capnp: Vec<u8>,
 }
 
@@ -42,6 +53,7 @@ impl Received {
             json: formats::json(&charges)?,
             msgpack: formats::msgpack_named(&charges)?,
             protobuf: formats::protobuf(&formats::pb_ledger(&charges)),
+            flatbuffers: formats::flatbuffers_ledger(&charges),
             capnp: formats::capnp_bytes(&formats::capnp_ledger(&charges)),
         })
     }
@@ -54,6 +66,7 @@ impl Received {
             0 => serde_json::from_slice::<Vec<domain::Charge>>(&self.json)?[i].amount_cents,
             1 => rmp_serde::from_slice::<Vec<domain::Charge>>(&self.msgpack)?[i].amount_cents,
             2 => pb::Ledger::decode(self.protobuf.as_slice())?.charges[i].amount_cents,
+            3 => flatbuffers_in_place(&self.flatbuffers, i)?,
             _ => read_in_place(&self.capnp, i as u32)?,
         })
     }
@@ -68,6 +81,17 @@ pub fn read_in_place(bytes: &[u8], i: u32) -> capnp::Result<i64> {
     Ok(ledger.get_charges()?.get(i).get_amount_cents())
 }
 // ANCHOR_END: in_place
+
+// ANCHOR: flatbuffers
+/// The same read in FlatBuffers: the root table's vtable locates the
+/// `charges` vector, whose entries are offsets to each charge's table.
+pub fn flatbuffers_in_place(bytes: &[u8], i: usize) -> anyhow::Result<i64> {
+    let ledger = fb::LedgerRef::read_as_root(bytes)?;
+    let charges = ledger.charges()?.context("the ledger has no charges")?;
+    let charge = charges.get(i).context("no such charge")??;
+    Ok(charge.amount_cents()?)
+}
+// ANCHOR_END: flatbuffers
 
 /// What reading one field cost in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +133,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
             0 => received[1].json.len(),
             1 => received[1].msgpack.len(),
             2 => received[1].protobuf.len(),
+            3 => received[1].flatbuffers.len(),
             _ => received[1].capnp.len(),
         };
         table.row([

@@ -9,11 +9,12 @@ use lab_capnp::zerocopy::{self, FORMATS, Received};
 #[test]
 fn names_cost_bytes_and_packing_undoes_capnp_padding() {
     for s in sizes::measure().unwrap() {
-        let [json, map, array, protobuf, capnp, packed] = s.bytes;
+        let [json, map, array, protobuf, flatbuffers, capnp, packed] = s.bytes;
         assert!(json > map && map > array, "{}: {:?}", s.message, s.bytes);
         assert!(array <= protobuf + 1, "{}: {:?}", s.message, s.bytes);
         assert_eq!(capnp % 8, 0, "{}: Cap'n Proto is whole words", s.message);
         assert!(capnp > protobuf, "{}: padding costs bytes", s.message);
+        assert!(flatbuffers > protobuf, "{}: offsets cost bytes", s.message);
         assert!(packed < capnp, "{}: packing shrinks it", s.message);
     }
 }
@@ -28,11 +29,14 @@ fn messagepack_reads_a_misspelled_field_as_absent_without_error() {
 }
 
 #[test]
-fn capnp_reads_one_field_with_no_allocation_the_others_allocate_per_charge() {
+fn capnp_and_flatbuffers_read_one_field_with_no_allocation_the_others_allocate_per_charge() {
     for n in [1_000, 10_000] {
         let received = Received::ledger(n).unwrap();
-        let capnp = zerocopy::cost(&received, 3).unwrap();
+        let capnp = zerocopy::cost(&received, 4).unwrap();
         assert_eq!(capnp.allocations, 0, "Cap'n Proto, {n} charges");
+        let flatbuffers = zerocopy::cost(&received, 3).unwrap();
+        assert_eq!(flatbuffers.allocations, 0, "FlatBuffers, {n} charges");
+        assert_eq!(flatbuffers.value, capnp.value);
         for (f, name) in FORMATS.iter().enumerate().take(3) {
             let cost = zerocopy::cost(&received, f).unwrap();
             assert_eq!(cost.value, capnp.value, "{name} read another amount");

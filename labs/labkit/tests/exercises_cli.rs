@@ -217,11 +217,13 @@ fn verify_names_every_problem() {
     f.write("hints/greet.md", "  \n");
     f.write("hints/triple.md", "Multiply by three.\n");
     // Five known-wrong variants of `double`, in file-name order: one the
-    // grader refuses, one it wrongly accepts, one that does not compile, one
-    // that fails without a sentence, one without its `//!` line.
+    // grader refuses, one it wrongly accepts (and unformatted), one that
+    // does not compile, one that fails without a sentence, one without its
+    // `//!` line.
     f.write(
         "wrong/double/bitshift.rs",
-        "//! Wrong (not really): shifts left, which no test can tell from doubling.\n\npub fn double(n: u32) -> u32 {\n    n << 1\n}\n",
+        // (on one line, which rustfmt would not leave)
+        "//! Wrong (not really): shifts left, which no test can tell from doubling.\n\npub fn double(n: u32) -> u32 { n << 1 }\n",
     );
     f.write(
         "wrong/double/does-not-compile.rs",
@@ -240,13 +242,14 @@ fn verify_names_every_problem() {
     let v = "labs/lab-fixture/exercises/wrong/double";
     let problems = after(&stdout, "verify found ");
     assert!(
-        problems.starts_with("verify found 8 problems (7 rounds, "),
+        problems.starts_with("verify found 9 problems (7 rounds, "),
         "{problems}"
     );
     for problem in [
         format!("  ✗ fixture-double: {v}/triples.rs must open with a `//!` line saying the mistake in a sentence\n"),
         "  ✗ fixture-greet: its hint labs/lab-fixture/exercises/hints/greet.md is empty\n".into(),
         "  ✗ fixture-greet: fixture-greet has 1 known-wrong variant; add at least 2 under labs/lab-fixture/exercises/wrong/greet/\n".into(),
+        format!("  ✗ {v}/bitshift.rs: it is not formatted: run `rustfmt --edition 2024 {v}/bitshift.rs`\n"),
         "  ✗ labs/lab-fixture/exercises/hints/triple.md: it belongs to no exercise: add `[[exercise]] name = \"fixture-triple\"` to exercises.toml, or remove it\n".into(),
         "  ✗ fixture-greet: the untouched starter passes its grading test `ex_greet` (1 test): a grader that passes the starter grades nothing\n".into(),
         format!("  ✗ fixture-double: the known-wrong variant {v}/bitshift.rs passes its grading test `ex_double` (2 tests): the grader accepts this mistake\n"),

@@ -224,7 +224,11 @@ fn todo_panics_are_recognised_even_with_backtraces() {
         panic!("{outcome:?}")
     };
     let tests: Vec<&str> = failures.iter().map(|f| f.test.as_str()).collect();
-    assert_eq!(tests, ["doubles_twenty_one", "doubles_zero"], "sorted by name");
+    assert_eq!(
+        tests,
+        ["doubles_twenty_one", "doubles_zero"],
+        "sorted by name"
+    );
     for f in &failures {
         assert_eq!(
             f.message, "not yet implemented: return twice n",

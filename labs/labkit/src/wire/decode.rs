@@ -24,6 +24,8 @@
 //! | [`websocket`](super::websocket) | `Frames` (skips the HTTP upgrade) | `Frame` (unmasked) | `encode`, `messages` |
 //! | [`mqtt`](super::mqtt) | `Packets::auto()`, `v311()`, `v5()` | `Packet` | the variable-length integer |
 //! | [`amqp`](super::amqp) | `Frames` | `Frame` | class and method names |
+//! | [`zmtp`](super::zmtp) | `Frames` (greeting, commands, message frames) | `Frame` | `messages`, `encode`, `greeting` |
+//! | [`capnp`](super::capnp) | `Messages` (Cap'n Proto RPC) | `Message` | `tag_name`, `Message::is_pipelined` |
 //!
 //! ```
 //! use labkit::wire::{Decoder, amqp};
