@@ -45,7 +45,8 @@ pub fn run(manifest: &Manifest) -> Result<bool> {
         .into_iter()
         .chain((1..=most_wrong).map(Build::Wrong));
     let tty = std::io::stderr().is_terminal();
-    let mut times: Vec<(Build, Duration, Duration)> = Vec::new();
+    // Rounds so far, and their time spent compiling and running.
+    let (mut rounds_run, mut compiling, mut running_tests) = (0, Duration::ZERO, Duration::ZERO);
     for build in rounds {
         let exercises: Vec<&Exercise> = manifest
             .exercises
@@ -90,23 +91,28 @@ pub fn run(manifest: &Manifest) -> Result<bool> {
             judge::count(exercises.len(), "grading test"),
             timing.run.as_secs_f64()
         );
-        times.push((build, timing.compile, timing.run));
+        rounds_run += 1;
+        compiling += timing.compile;
+        running_tests += timing.run;
     }
 
     println!();
-    let total = started.elapsed().as_secs_f64();
+    let took = format!(
+        "{rounds_run} rounds, {:.0} s: {:.0} s compiling, {:.0} s running grading tests",
+        started.elapsed().as_secs_f64(),
+        compiling.as_secs_f64(),
+        running_tests.as_secs_f64()
+    );
     if problems.is_empty() {
         println!(
-            "verify: all {} exercises are sound ({} rounds, {total:.0} s).",
-            manifest.exercises.len(),
-            times.len()
+            "verify: all {} exercises are sound ({took}).",
+            manifest.exercises.len()
         );
         return Ok(true);
     }
     println!(
-        "verify found {} ({} rounds, {total:.0} s):",
-        judge::count(problems.len(), "problem"),
-        times.len()
+        "verify found {} ({took}):",
+        judge::count(problems.len(), "problem")
     );
     for (who, problem) in &problems {
         println!("  ✗ {who}: {}", indent(problem));
