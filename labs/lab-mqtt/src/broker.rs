@@ -25,9 +25,27 @@ pub struct Broker {
     _embedded: Option<Embedded>,
 }
 
+/// The user and password of the reader's `MQTT_URL`, if it had them.
+///
+/// Every MQTT connection the lab makes is built from an address alone (often
+/// the recording proxy's), so the login the reader gave is kept here once,
+/// when the broker is found, and added by [`crate::client::options`].
+static LOGIN: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+
+/// The login from `MQTT_URL`, for a client's CONNECT.
+pub fn login() -> Option<(&'static str, &'static str)> {
+    LOGIN.get().map(|(u, p)| (u.as_str(), p.as_str()))
+}
+
 impl Broker {
     /// Wraps a Mosquitto labkit found or started.
     pub fn from_labkit(broker: broker::Broker) -> Broker {
+        if matches!(broker.source(), broker::Source::Env { .. }) {
+            let c = broker.credentials();
+            if let Some(user) = &c.user {
+                let _ = LOGIN.set((user.clone(), c.password.clone().unwrap_or_default()));
+            }
+        }
         Broker {
             addr: broker.addr(),
             describe: format!("Mosquitto at {} ({})", broker.addr(), broker.source()),

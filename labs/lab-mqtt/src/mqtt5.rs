@@ -41,6 +41,9 @@ pub const SCENARIO: Scenario = Scenario::tour(
 fn options(id: &str, addr: SocketAddr) -> MqttOptions {
     let mut o = MqttOptions::new(id, addr.ip().to_string(), addr.port());
     o.set_keep_alive(Duration::from_secs(30));
+    if let Some((user, password)) = crate::broker::login() {
+        o.set_credentials(user, password);
+    }
     o
 }
 

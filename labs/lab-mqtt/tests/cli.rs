@@ -50,3 +50,43 @@ fn an_unknown_scenario_lists_the_real_ones() {
         "{stderr}"
     );
 }
+
+/// `MQTT_URL`'s user and password reach every connection the lab makes
+/// (through its proxies too), and a wrong password is one line that never
+/// shows the password.
+#[tokio::test]
+async fn the_login_in_mqtt_url_reaches_a_broker_that_requires_one() {
+    const SECRET: &str = "s3cret-pw";
+    let broker = labkit::broker::private(
+        labkit::broker::Kind::Mosquitto,
+        labkit::broker::Options::new().user("alice", SECRET),
+    )
+    .await
+    .expect("a private Mosquitto that requires a login");
+    let addr = broker.addr();
+    let run = |url: String| tokio::task::spawn_blocking(move || lab_mqtt(&["retained"], &url));
+
+    let out = run(format!("mqtt://alice:{SECRET}@{addr}")).await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "the right login works: {stderr}");
+    assert!(
+        !stdout.contains(SECRET) && !stderr.contains(SECRET),
+        "the password is never printed: {stdout}{stderr}"
+    );
+
+    let out = run(format!("mqtt://alice:wrong-{SECRET}@{addr}"))
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.contains("refused"),
+        "says the login was refused: {stderr}"
+    );
+    assert!(
+        !stderr.contains(SECRET),
+        "never shows the password: {stderr}"
+    );
+}

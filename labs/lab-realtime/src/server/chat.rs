@@ -32,13 +32,23 @@ pub struct Relay {
 impl Relay {
     /// Connects to Redis at `url`; call [`Relay::subscribe`] once the hub exists.
     pub async fn connect(url: &str) -> anyhow::Result<Relay> {
+        // The URL may hold a password: only its masked form is ever shown.
+        let shown = labkit::broker::mask(url);
         let client = redis::Client::open(url)
-            .map_err(|e| anyhow::anyhow!("{url} is not a Redis URL ({e})"))?;
+            .map_err(|e| anyhow::anyhow!("{shown} is not a Redis URL ({e})"))?;
         let publish = client
             .get_multiplexed_async_connection()
             .await
             .map_err(|e| {
-                anyhow::anyhow!("cannot connect to Redis at {url} ({e}); is redis-server running?")
+                if e.kind() == redis::ErrorKind::AuthenticationFailed {
+                    anyhow::anyhow!(
+                        "Redis at {shown} refused the user or password ({e}); correct them in REDIS_URL"
+                    )
+                } else {
+                    anyhow::anyhow!(
+                        "cannot connect to Redis at {shown} ({e}); is redis-server running?"
+                    )
+                }
             })?;
         Ok(Relay { publish })
     }
