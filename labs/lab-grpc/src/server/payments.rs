@@ -29,8 +29,16 @@ use crate::proto::v1::{
 pub struct Payments {
     name: String,
     stats: Arc<Stats>,
-    /// Idempotency key → (amount, transaction id) of the first charge.
-    keys: Arc<Mutex<HashMap<String, (i64, String)>>>,
+    /// The ledger: how many charges were made, and for each idempotency key
+    /// the (amount, transaction id) of its first charge. A real service
+    /// would keep this in its database, in the same transaction as the charge.
+    ledger: Arc<Mutex<Ledger>>,
+}
+
+#[derive(Debug, Default)]
+struct Ledger {
+    charges: u64,
+    keys: HashMap<String, (i64, String)>,
 }
 
 impl Payments {
@@ -39,7 +47,7 @@ impl Payments {
         Payments {
             name: name.to_string(),
             stats,
-            keys: Arc::default(),
+            ledger: Arc::default(),
         }
     }
 }
@@ -129,19 +137,34 @@ async fn charge(
         ));
     }
     let transaction_id = {
-        let mut keys = service.keys.lock().unwrap_or_else(|e| e.into_inner());
-        let fresh = format!("{}-tx-{}", service.name, keys.len() + 1);
-        let (amount, id) = keys
+        let mut ledger = service.ledger.lock().unwrap_or_else(|e| e.into_inner());
+        let fresh = format!("{}-tx-{}", service.name, ledger.charges + 1);
+        // No key, no memory: as in Chapter 1, every keyless request charges.
+        if charge.idempotency_key.is_empty() {
+            ledger.charges += 1;
+            guard.done();
+            return Ok(Response::new(ChargeResponse {
+                transaction_id: fresh,
+                status: ChargeStatus::Success as i32,
+            }));
+        }
+        let before = ledger.keys.len();
+        let (amount, id) = ledger
+            .keys
             .entry(charge.idempotency_key.clone())
             .or_insert((charge.amount_cents, fresh));
-        if !charge.idempotency_key.is_empty() && *amount != charge.amount_cents {
+        let (amount, id) = (*amount, id.clone());
+        if ledger.keys.len() > before {
+            ledger.charges += 1;
+        }
+        if amount != charge.amount_cents {
             guard.done();
             return Err(Status::already_exists(format!(
                 "idempotency key {} was already used for a charge of {} cents",
                 charge.idempotency_key, amount
             )));
         }
-        id.clone()
+        id
     };
     guard.done();
     Ok(Response::new(ChargeResponse {
