@@ -26,9 +26,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-use crate::exercise_build::{BUILD_ENV, Build};
 use crate::manifest::{Exercise, Manifest};
 use crate::output::{self, Outcome};
+use exercise_build::{BUILD_ENV, Build};
 
 /// What one `cargo build` produced, for the exercises it was asked about.
 pub struct Compiled {

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::chapters;
-use crate::exercise_build;
+
 use crate::manifest::{Exercise, Manifest};
 
 /// How many known-wrong variants each exercise needs: a grader proven to

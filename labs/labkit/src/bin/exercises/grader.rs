@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::compile;
-use crate::exercise_build::Build;
 use crate::manifest::{Exercise, Manifest};
 use crate::output::Outcome;
 use crate::run;
+use exercise_build::Build;
 
 /// How many grading test binaries run at once. Each grading test starts its
 /// own private brokers and servers on free ports, so two cannot disturb each

@@ -5,11 +5,11 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 use labkit::report::Table;
 
-use crate::exercise_build::Build;
 use crate::grader;
 use crate::manifest::{Exercise, Manifest};
 use crate::output::Outcome;
 use crate::progress::{self, Progress, State};
+use exercise_build::Build;
 
 /// What a reader is told when the first `list` starts compiling every lab,
 /// which would otherwise be a silent minute.

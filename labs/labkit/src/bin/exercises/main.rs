@@ -25,12 +25,6 @@
 
 mod chapters;
 mod compile;
-// Which file each exercise module is compiled from (starter, solution,
-// known-wrong variant) is decided by the exercises packages' build scripts;
-// their rules are read here from the same file, so the two always agree.
-#[allow(dead_code)]
-#[path = "../../../../exercise-build/src/lib.rs"]
-mod exercise_build;
 mod files;
 mod formatting;
 mod grader;

@@ -20,13 +20,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::exercise_build::Build;
 use crate::files::{self, Problem};
 use crate::formatting;
 use crate::grader;
 use crate::judge::{self, Verdict};
 use crate::manifest::{Exercise, Manifest};
 use crate::output::Outcome;
+use exercise_build::Build;
 
 /// Checks every exercise, prints what it finds round by round, and returns
 /// whether all is well.
