@@ -61,8 +61,8 @@ async fn a_message_is_three_frames_and_channels_share_one_connection(b: &Broker)
 
 /// Our decoder against Wireshark's AMQP dissector on the same capture.
 fn tshark_agrees(c: &frames::Capture) {
-    let dir = tempfile_dir();
-    let pcap = dir.join("frames.pcap");
+    let dir = tempfile::tempdir().unwrap(); // removed when the test ends
+    let pcap = dir.path().join("frames.pcap");
     c.proxy.write_pcap(&pcap).unwrap();
     let port = c.proxy.upstream().port();
     let out = std::process::Command::new("tshark")
@@ -95,12 +95,6 @@ fn tshark_agrees(c: &frames::Capture) {
         ours > 10,
         "the handshake alone is more than ten methods: {ours}"
     );
-}
-
-fn tempfile_dir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("lab-amqp-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 async fn exchanges_route_by_key_pattern_and_headers(b: &Broker) {

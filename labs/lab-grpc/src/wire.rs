@@ -215,14 +215,11 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         grpc.connection_bytes.to_string(),
         "0".into(),
     ]);
-    let pcap = std::env::temp_dir().join("lab-grpc-wire.pcap");
-    std::fs::write(&pcap, &grpc.pcap)
-        .with_context(|| format!("cannot write {}", pcap.display()))?;
-    bytes.note(format!(
-        "the gRPC connection is saved as {}; open it with Wireshark, or: tshark -r {} -d tcp.port==PORT,http2 (PORT: the server port in the file)",
-        pcap.display(),
-        pcap.display()
-    ));
+    // Files are written only where the reader asks: `--pcap DIR` saves every
+    // connection the lab's proxies saw, this one included.
+    bytes.note(
+        "to open this connection in Wireshark, run with --pcap DIR; or: tshark -r FILE -d tcp.port==PORT,http2",
+    );
     bytes.note("the second gRPC call is smaller: HPACK sends headers it has seen as table indexes");
     bytes.note(format!(
         "the protobuf request is {} bytes; the JSON body {} bytes",

@@ -36,3 +36,26 @@ fn an_unknown_scenario_lists_the_real_ones() {
         "{stderr}"
     );
 }
+
+/// A run writes files only where the reader asked (`--out`, `--pcap`):
+/// `wire` used to leave `lab-grpc-wire.pcap` in the temporary folder.
+#[test]
+fn a_run_leaves_nothing_in_the_temporary_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lab-grpc"))
+        .arg("wire")
+        .env("TMPDIR", tmp.path())
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("the lab-grpc binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}
