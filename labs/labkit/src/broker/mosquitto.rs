@@ -160,8 +160,14 @@ impl Recipe for Mosquitto {
         // CONNACK is 0x20, length 2, flags, return code.
         let connack = read_n(stream, 4)?;
         if connack[0] != 0x20 || connack[1] != 2 {
+            // Shown as hex and as text: another protocol's answer is often
+            // readable ("HTTP" from a web server).
+            let text: String = connack
+                .iter()
+                .map(|&b| if b.is_ascii_graphic() { b as char } else { '.' })
+                .collect();
             return Err(unexpected(format!(
-                "expected CONNACK 20 02 .., got {connack:02x?}"
+                "it does not speak MQTT: a CONNACK starts 20 02, it answered {connack:02x?} (\"{text}\")"
             )));
         }
         match connack[3] {
