@@ -22,8 +22,7 @@ async fn an_http_server_behind_mqtt_url_is_named_as_not_mqtt() {
         .lookup(Lookup::from_process().var("MQTT_URL", &format!("mqtt://{addr}")))
         .find()
         .await
-        .err()
-        .expect("an HTTP server is not an MQTT broker");
+        .expect_err("an HTTP server is not an MQTT broker");
     let message = error.to_string();
     assert!(message.contains("does not speak MQTT"), "{message}");
     assert!(
