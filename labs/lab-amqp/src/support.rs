@@ -19,7 +19,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Connection> {
         .with_context(|| {
             format!(
                 "cannot open an AMQP connection to {} (is RabbitMQ running there? set AMQP_URL=amqp://user:pass@host:5672/%2f, or install rabbitmq-server and let the lab start its own)",
-                redact(url)
+                labkit::broker::mask(url)
             )
         })
 }
@@ -31,14 +31,6 @@ pub async fn confirmed_channel(conn: &Connection) -> anyhow::Result<Channel> {
         .await
         .context("turning on publisher confirms")?;
     Ok(ch)
-}
-
-/// The URL without its password, for messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
-        _ => url.to_string(),
-    }
 }
 
 /// A name no earlier run (or other test on the same broker) has used.

@@ -68,7 +68,7 @@ pub struct Seen {
 async fn login_through(proxy: &Proxy, url: &str, tls: OwnedTLSConfig) -> anyhow::Result<Seen> {
     let conn = Connection::connect_with_config(url, ConnectionProperties::default(), tls)
         .await
-        .with_context(|| format!("connecting to {}", crate::support::redact(url)))?;
+        .with_context(|| format!("connecting to {}", labkit::broker::mask(url)))?;
     conn.create_channel().await?;
     conn.close(200, "done").await.ok();
     proxy.wait_closed(std::time::Duration::from_secs(10)).await;

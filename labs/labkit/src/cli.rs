@@ -99,10 +99,11 @@ impl Need {
             Need::Browser => (&["chromium", "chromedriver"], "chromium chromium-driver"),
             Need::Nginx => (&["nginx"], "nginx-light"),
         };
+        let lookup = crate::broker::Lookup::from_process();
         let absent: Vec<&str> = programs
             .iter()
             .copied()
-            .filter(|p| find_program(p).is_none())
+            .filter(|p| lookup.find_program(p).is_none())
             .collect();
         (!absent.is_empty()).then(|| {
             format!(
@@ -111,15 +112,6 @@ impl Need {
             )
         })
     }
-}
-
-/// `name` on `PATH`, or in the system folders Debian installs daemons into.
-fn find_program(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin".into(), "/usr/bin".into(), "/sbin".into()])
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
 }
 
 impl Scenario {
