@@ -1,10 +1,15 @@
 //! Scenario `evolution`: programs built from different versions of the
-//! `Charge` schema read each other's messages.
+//! `Charge` schema read each other's messages, in Cap'n Proto and in
+//! FlatBuffers.
 //!
 //! Adding fields at the end is safe both ways: an old reader never looks at
 //! them, a new reader gets each new field's default from an old message.
 //! Changing a field's type or its ordinal (`@N`) is not: the bytes are
-//! read as something else, and nothing reports an error.
+//! read as something else, and nothing reports an error. FlatBuffers has
+//! the same rules with the field's id (its position in the table) in place
+//! of the ordinal; deleting a field instead of marking it `(deprecated)`
+//! moves every later id, and a reader may then follow a number as if it were
+//! an offset — planus checks bounds, so that one ends in an error.
 
 use capnp::message::Builder;
 use labkit::cli::Scenario;
@@ -13,7 +18,9 @@ use labkit::report::{Report, Table};
 use crate::Lab;
 use crate::formats::{self, capnp_bytes, capnp_reader};
 use crate::schema::evolution_capnp::{charge_renumbered, charge_retyped, charge_v2};
+use crate::schema::evolution_fbs::evolution as fbe;
 use crate::schema::payments_capnp::charge;
+use crate::schema::payments_fbs::payments as fb;
 
 /// The scenario, as `cargo run -p lab-capnp -- evolution` runs it.
 pub const SCENARIO: Scenario = Scenario::tour(
@@ -105,6 +112,93 @@ pub fn measure() -> anyhow::Result<Vec<Seen>> {
     Ok(all)
 }
 
+/// The v2 charge as FlatBuffers bytes, from `schema/evolution.fbs`.
+pub fn fb_v2_bytes() -> Vec<u8> {
+    let c = formats::charge(7);
+    let table = fbe::ChargeV2 {
+        charge_id: Some(c.charge_id),
+        amount_cents: c.amount_cents,
+        currency: Some(c.currency),
+        note: Some("refund 88".into()),
+        fee_cents: 40,
+    };
+    planus::Builder::new().finish(&table, None).to_vec()
+}
+
+/// A field as read: its value, `(absent)`, or planus's error, which is a
+/// value too (the reader decides what a bad field means).
+fn cell<T: std::fmt::Display>(read: planus::Result<T>) -> String {
+    match read {
+        Ok(v) => v.to_string(),
+        Err(e) => format!("error: {}", e.error_kind),
+    }
+}
+
+fn text(read: planus::Result<Option<&str>>) -> String {
+    match read {
+        Ok(Some(s)) => s.to_string(),
+        Ok(None) => "(absent)".into(),
+        Err(e) => format!("error: {}", e.error_kind),
+    }
+}
+
+/// Every FlatBuffers reader of this scenario on one buffer. A reader that
+/// cannot even find the root table is an error; a bad field is a cell.
+pub fn fb_read_all(writer: &'static str, bytes: &[u8]) -> anyhow::Result<Vec<Seen>> {
+    // ANCHOR: fb_readers
+    let v1 = fb::ChargeRef::read_as_root(bytes)?;
+    let v2 = fbe::ChargeV2Ref::read_as_root(bytes)?;
+    let retyped = fbe::ChargeRetypedRef::read_as_root(bytes)?;
+    let removed = fbe::ChargeRemovedRef::read_as_root(bytes)?;
+    // ANCHOR_END: fb_readers
+    let seen = |reader, charge_id, amount, currency, extra| Seen {
+        writer,
+        reader,
+        charge_id,
+        amount,
+        currency,
+        extra,
+    };
+    Ok(vec![
+        seen(
+            "v1",
+            text(v1.charge_id()),
+            cell(v1.amount_cents()),
+            text(v1.currency()),
+            String::new(),
+        ),
+        seen(
+            "v2",
+            text(v2.charge_id()),
+            cell(v2.amount_cents()),
+            text(v2.currency()),
+            format!("{}, {}", text(v2.note()), cell(v2.fee_cents())),
+        ),
+        seen(
+            "retyped",
+            text(retyped.charge_id()),
+            cell(retyped.amount_cents().map(|a| format!("{a:e}"))),
+            text(retyped.currency()),
+            String::new(),
+        ),
+        seen(
+            "removed",
+            "(no field)".into(),
+            cell(removed.amount_cents()),
+            text(removed.currency()),
+            String::new(),
+        ),
+    ])
+}
+
+/// Both FlatBuffers writers' charges, read by every FlatBuffers reader.
+pub fn fb_measure() -> anyhow::Result<Vec<Seen>> {
+    let v1 = formats::flatbuffers_charge(&formats::charge(7));
+    let mut all = fb_read_all("v1", &v1)?;
+    all.extend(fb_read_all("v2", &fb_v2_bytes())?);
+    Ok(all)
+}
+
 /// The `evolution` scenario: the readings as a table.
 pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let mut table = Table::new(
@@ -129,7 +223,30 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         ]);
     }
     table.note("no row raised an error: the schema, not the bytes, says what a word means");
+    let mut fb_table = Table::new(
+        "The same in FlatBuffers, written by v1 or v2, read by four schemas",
+        &[
+            "writer",
+            "reader",
+            "charge_id",
+            "amount",
+            "currency",
+            "note, fee_cents",
+        ],
+    );
+    for s in fb_measure()? {
+        fb_table.row([
+            s.writer,
+            s.reader,
+            &s.charge_id,
+            &s.amount,
+            &s.currency,
+            &s.extra,
+        ]);
+    }
+    fb_table.note("removed: charge_id deleted, so amount_cents reads id 0, the string's offset");
     let mut report = Report::new(crate::LAB, "evolution");
     report.table(table);
+    report.table(fb_table);
     Ok(report)
 }

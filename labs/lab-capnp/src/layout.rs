@@ -1,11 +1,20 @@
 //! Scenario `layout`: one charge as Cap'n Proto lays it out, word by word,
-//! read back from the lab's own encoded bytes.
+//! and as FlatBuffers lays it out, piece by piece, both read back from the
+//! lab's own encoded bytes.
 //!
 //! A Cap'n Proto message is a segment table followed by 8-byte words. The
 //! first word of the first segment points at the root struct; a struct is a
 //! data section (numbers, in place) then a pointer section (one word per
 //! text, list or struct field, each pointing further on).
+//!
+//! A FlatBuffers buffer starts with the offset of its root table. The table
+//! starts with a signed offset to its vtable, a row of 16-bit numbers giving
+//! the vtable's size, the table's size, and where in the table each field
+//! sits (0: absent). Strings sit after the table, each a 32-bit length, the
+//! bytes and a NUL. [`flatbuffers`] follows those offsets the way a reader
+//! does; a real reader (planus, flatbuffers-rs) does the same, bounds-checked.
 
+use anyhow::Context;
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
@@ -24,6 +33,9 @@ pub const SCENARIO: Scenario = Scenario::tour(
 pub struct Word {
     /// Offset of the word in the message's bytes.
     pub offset: usize,
+    /// How many of `bytes` belong to it: 8 for a Cap'n Proto word, 2 to 8
+    /// for a FlatBuffers piece.
+    pub len: usize,
     pub bytes: [u8; 8],
     pub meaning: String,
 }
@@ -79,12 +91,129 @@ pub fn annotate() -> Vec<Word> {
         .into_iter()
         .map(|(i, meaning)| Word {
             offset: i * 8,
+            len: 8,
             bytes: word(i),
             meaning,
         })
         .collect()
 }
 // ANCHOR_END: annotate
+
+/// The charge's FlatBuffers fields, by id, as `schema/payments.fbs` declares them.
+const FB_FIELDS: [&str; 3] = ["charge_id", "amount_cents", "currency"];
+
+/// Where a FlatBuffers reader finds each part of the charge, read from its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlatLayout {
+    /// The encoded bytes.
+    pub bytes: Vec<u8>,
+    /// Where the root table starts (the first four bytes say so).
+    pub table: usize,
+    /// Where its vtable starts: the table's first four bytes, subtracted.
+    pub vtable: usize,
+    /// The table's size in bytes, from the vtable.
+    pub table_len: usize,
+    /// Each field's position in the buffer by id, `None` when absent.
+    pub fields: Vec<Option<usize>>,
+    /// The labelled pieces, in buffer order, covering every byte.
+    pub pieces: Vec<Word>,
+}
+
+fn u16_at(b: &[u8], at: usize) -> anyhow::Result<usize> {
+    let two = b.get(at..at + 2).context("a 16-bit offset past the end")?;
+    Ok(usize::from(u16::from_le_bytes([two[0], two[1]])))
+}
+
+fn u32_at(b: &[u8], at: usize) -> anyhow::Result<u32> {
+    let four = b.get(at..at + 4).context("a 32-bit offset past the end")?;
+    Ok(u32::from_le_bytes([four[0], four[1], four[2], four[3]]))
+}
+
+/// The charge from `formats::charge(7)` as FlatBuffers bytes, each part
+/// found by following the offsets from the first four bytes.
+pub fn flatbuffers() -> anyhow::Result<FlatLayout> {
+    let b = formats::flatbuffers_charge(&formats::charge(7));
+    let mut found: Vec<(usize, usize, String)> = Vec::new(); // (offset, length, meaning)
+    // ANCHOR: flatbuffers
+    let table = u32_at(&b, 0)? as usize;
+    found.push((0, 4, format!("root: table at 0 + {table}")));
+    let to_vtable = u32_at(&b, table)? as i32; // signed: the vtable may sit either side
+    let vtable = usize::try_from(table as i64 - i64::from(to_vtable))?;
+    found.push((table, 4, format!("table: vtable at {table} - {to_vtable}")));
+    let vtable_len = u16_at(&b, vtable)?;
+    let table_len = u16_at(&b, vtable + 2)?;
+    found.push((vtable, 2, format!("vtable: {vtable_len} bytes long")));
+    found.push((vtable + 2, 2, format!("vtable: table is {table_len} bytes")));
+    let mut fields = Vec::new();
+    for id in 0..(vtable_len - 4) / 2 {
+        let slot = u16_at(&b, vtable + 4 + 2 * id)?;
+        let name = FB_FIELDS.get(id).copied().unwrap_or("(unknown)");
+        let at = (slot != 0).then_some(table + slot);
+        found.push((
+            vtable + 4 + 2 * id,
+            2,
+            format!("vtable: {name} at table + {slot}"),
+        ));
+        // ANCHOR_END: flatbuffers
+        fields.push(at);
+        let Some(at) = at else { continue };
+        if name == "amount_cents" {
+            let amount = i64::from_le_bytes(b.get(at..at + 8).context("amount")?.try_into()?);
+            found.push((at, 8, format!("table: amount_cents = {amount}")));
+            continue;
+        }
+        let text = at + u32_at(&b, at)? as usize;
+        let len = u32_at(&b, text)? as usize;
+        found.push((at, 4, format!("table: {name} at {at} + {}", text - at)));
+        found.push((text, 4, format!("{name}: length {len}")));
+        found.push((text + 4, len + 1, format!("{name} text")));
+    }
+    found.sort_by_key(|f| f.0);
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for (offset, len, meaning) in found {
+        anyhow::ensure!(offset >= at, "two parts overlap at byte {offset}");
+        if offset > at {
+            pieces.push(piece(&b, at, offset - at, "padding (alignment)".into()));
+        }
+        // Text longer than a row is shown 8 bytes at a time.
+        for start in (offset..offset + len).step_by(8) {
+            let end = (start + 8).min(offset + len);
+            let meaning = match meaning.strip_suffix(" text") {
+                Some(name) => {
+                    let chunk = String::from_utf8_lossy(&b[start..end]).replace('\0', "·");
+                    format!("{name} text \"{chunk}\"")
+                }
+                None => meaning.clone(),
+            };
+            pieces.push(piece(&b, start, end - start, meaning));
+        }
+        at = offset + len;
+    }
+    if at < b.len() {
+        pieces.push(piece(&b, at, b.len() - at, "padding (alignment)".into()));
+    }
+    Ok(FlatLayout {
+        table,
+        vtable,
+        table_len,
+        fields,
+        pieces,
+        bytes: b,
+    })
+}
+
+/// A labelled piece of `len` bytes at `offset` (at most 8, for one row).
+fn piece(b: &[u8], offset: usize, len: usize, meaning: String) -> Word {
+    let mut bytes = [0u8; 8];
+    bytes[..len.min(8)].copy_from_slice(&b[offset..offset + len.min(8)]);
+    Word {
+        offset,
+        len: len.min(8),
+        bytes,
+        meaning,
+    }
+}
 
 /// The `layout` scenario: the annotated words as a table.
 pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
@@ -98,7 +227,21 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         table.row([w.offset.to_string(), hex.join(" "), w.meaning.clone()]);
     }
     table.note("+Nw: N words on from the end of the pointer; list code 2 = 1-byte elements");
+    let flat = flatbuffers()?;
+    let mut fb = Table::new(
+        "The same charge in FlatBuffers, one part per row",
+        &["offset", "bytes (hex)", "what they hold"],
+    );
+    for p in &flat.pieces {
+        let hex: Vec<String> = p.bytes[..p.len]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        fb.row([p.offset.to_string(), hex.join(" "), p.meaning.clone()]);
+    }
+    fb.note("offsets are little-endian; a table reaches each field through its vtable");
     let mut report = Report::new(crate::LAB, "layout");
     report.table(table);
+    report.table(fb);
     Ok(report)
 }

@@ -29,3 +29,11 @@ pub mod evolution_capnp {
 pub mod payments_fbs {
     include!("../generated/payments_fbs.rs");
 }
+
+/// `schema/evolution.fbs`: later (and broken) versions of the FlatBuffers
+/// `Charge`, compiled by `planus rust -o generated/evolution_fbs.rs
+/// schema/evolution.fbs` (planus-cli 1.3.0).
+#[allow(unsafe_code)]
+pub mod evolution_fbs {
+    include!("../generated/evolution_fbs.rs");
+}

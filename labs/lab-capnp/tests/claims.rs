@@ -163,3 +163,104 @@ fn added_fields_read_as_defaults_and_retyped_or_renumbered_fields_read_garbage()
         assert_eq!(renumbered.currency, "ch_0000000007");
     }
 }
+
+/// The FlatBuffers layout is read from the buffer, not assumed: every byte
+/// belongs to one labelled piece, the offsets lead where the format says,
+/// and writing at a decoded field position changes what planus reads there.
+#[test]
+fn a_flatbuffers_charge_is_a_root_offset_a_vtable_and_fields_the_vtable_locates() {
+    use lab_capnp::schema::payments_fbs::payments as fb;
+    let l = lab_capnp::layout::flatbuffers().unwrap();
+    let b = &l.bytes;
+    let u32_at = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    let mut at = 0;
+    for p in &l.pieces {
+        assert_eq!(p.offset, at, "pieces tile the buffer: {:?}", l.pieces);
+        at += p.len;
+    }
+    assert_eq!(at, b.len(), "pieces cover every byte");
+
+    assert_eq!(
+        u32_at(0),
+        l.table,
+        "the first 4 bytes locate the root table"
+    );
+    let to_vtable = i32::from_le_bytes(b[l.table..l.table + 4].try_into().unwrap());
+    assert_eq!(l.table as i64 - i64::from(to_vtable), l.vtable as i64);
+    let vtable_len = u16::from_le_bytes([b[l.vtable], b[l.vtable + 1]]);
+    assert_eq!(vtable_len, 4 + 2 * 3, "size, table size, three field slots");
+    assert_eq!(l.fields.len(), 3);
+    for f in &l.fields {
+        let f = f.expect("all three fields are set");
+        assert!(
+            f >= l.table + 4 && f < l.table + l.table_len,
+            "{f} inside the table"
+        );
+    }
+
+    let amount_at = l.fields[1].unwrap();
+    assert_eq!(b[amount_at..amount_at + 8], 1_257i64.to_le_bytes());
+    let mut changed = b.clone();
+    changed[amount_at..amount_at + 8].copy_from_slice(&4_242i64.to_le_bytes());
+    let read = fb::ChargeRef::read_as_root(&changed[..]).unwrap();
+    assert_eq!(
+        read.amount_cents().unwrap(),
+        4_242,
+        "the amount lives there"
+    );
+
+    for (id, text) in [(0, "ch_0000000007"), (2, "EUR")] {
+        let field = l.fields[id].unwrap();
+        let string = field + u32_at(field);
+        assert_eq!(u32_at(string), text.len(), "length before the bytes");
+        assert_eq!(&b[string + 4..string + 4 + text.len()], text.as_bytes());
+        assert_eq!(b[string + 4 + text.len()], 0, "then a NUL");
+        let mut changed = b.clone();
+        changed[string + 4] = b'X';
+        let read = fb::ChargeRef::read_as_root(&changed[..]).unwrap();
+        let got = if id == 0 {
+            read.charge_id()
+        } else {
+            read.currency()
+        };
+        assert_eq!(got.unwrap().unwrap(), format!("X{}", &text[1..]));
+    }
+}
+
+#[test]
+fn flatbuffers_added_fields_read_as_defaults_and_retyped_or_removed_fields_break() {
+    let seen = lab_capnp::evolution::fb_measure().unwrap();
+    let row = |writer: &str, reader: &str| {
+        seen.iter()
+            .find(|s| s.writer == writer && s.reader == reader)
+            .unwrap_or_else(|| panic!("{writer} read by {reader}: {seen:?}"))
+            .clone()
+    };
+    for (writer, reader) in [("v1", "v1"), ("v1", "v2"), ("v2", "v1"), ("v2", "v2")] {
+        let s = row(writer, reader);
+        assert_eq!(
+            (s.charge_id.as_str(), s.amount.as_str(), s.currency.as_str()),
+            ("ch_0000000007", "1257", "EUR"),
+            "{writer} read by {reader}"
+        );
+    }
+    assert_eq!(
+        row("v1", "v2").extra,
+        "(absent), 25",
+        "new fields at their defaults"
+    );
+    assert_eq!(row("v2", "v2").extra, "refund 88, 40");
+    for writer in ["v1", "v2"] {
+        let retyped = row(writer, "retyped");
+        assert_eq!(retyped.amount, format!("{:e}", f64::from_bits(1_257)));
+        let removed = row(writer, "removed");
+        assert_ne!(
+            removed.amount, "1257",
+            "id 0 is now the old charge_id's slot"
+        );
+        assert!(
+            removed.currency.starts_with("error:"),
+            "id 1 is the old amount, followed as an offset: {removed:?}"
+        );
+    }
+}

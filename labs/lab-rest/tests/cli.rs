@@ -1,5 +1,6 @@
 //! The lab's command line: a wrong or dead `--server` ends with one clear
-//! line and a non-zero exit, never a panic.
+//! line and a non-zero exit, never a panic (the other bad input, a taken or
+//! malformed `--listen`, is in `bad_input.rs`'s table).
 
 use std::process::Command;
 
@@ -66,35 +67,6 @@ fn pcap_files_open_in_tshark_with_the_same_exchange() {
         seen,
         ["GET", "200", "GET", "304", "POST", "200", "GET", "200"],
         "tshark saw: {seen:?}"
-    );
-}
-
-#[test]
-fn serve_on_a_taken_port_is_one_clear_error() {
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = taken.local_addr().unwrap().to_string();
-    let out = lab_rest(&["serve", "--listen", &addr]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(
-        stderr.starts_with(&format!("error: cannot listen on {addr}")),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("--listen 127.0.0.1:0"),
-        "names the fix: {stderr}"
-    );
-}
-
-#[test]
-fn a_listen_value_that_is_not_an_address_says_so() {
-    let out = lab_rest(&["serve", "--listen", "notanaddr"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    assert_eq!(
-        stderr.trim_end(),
-        "error: --listen \"notanaddr\" is not an address and port; write it like 127.0.0.1:3000"
     );
 }
 

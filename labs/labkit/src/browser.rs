@@ -9,15 +9,21 @@
 //!
 //! chromedriver runs in a process group of its own, and the Chromium
 //! processes it starts join that group, so dropping the [`Browser`] ends all
-//! of them, whatever state the WebDriver session was left in.
+//! of them, whatever state the WebDriver session was left in. The group and
+//! the profile folder are watched by the private brokers' watchdog
+//! (`broker/process.rs`): when the lab is interrupted (Ctrl-C, SIGKILL) and
+//! no `Drop` runs, the watchdog ends the group and removes the folder.
 
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use fantoccini::{Client, ClientBuilder};
+use nix::sys::signal::Signal;
 use serde::de::DeserializeOwned;
+
+use crate::broker::process::Group;
+use crate::broker::recipe::Launch;
 
 /// The flags that let Chromium run headless on these machines: as root (no
 /// sandbox), offline (no background networking, no component updates), in
@@ -37,7 +43,7 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
 /// A headless Chromium session; dropping it ends chromedriver and Chromium.
 pub struct Browser {
     client: Client,
-    driver: Child,
+    driver: Group,
     _profile: tempfile::TempDir,
 }
 
@@ -74,16 +80,27 @@ impl Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        let driver = Command::new(&driver_bin)
-            .arg(format!("--port={port}"))
-            .process_group(0)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .with_context(|| format!("cannot run {driver_bin}"))?;
-        let profile = tempfile::tempdir()?;
+        // One folder for chromedriver's log and Chromium's profile, removed
+        // by the watchdog if this process dies before `Drop` runs.
+        let profile = tempfile::Builder::new()
+            .prefix("labkit-chromium-")
+            .tempdir()?;
+        let mut command = Command::new(&driver_bin);
+        command.arg(format!("--port={port}"));
+        let driver = Group::spawn(
+            vec![Launch {
+                command,
+                wait_for_port: None,
+            }],
+            &profile.path().join("chromedriver.log"),
+            profile.path(),
+        )
+        .with_context(|| format!("cannot run {driver_bin}"))?;
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
-        args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.push(format!(
+            "--user-data-dir={}",
+            profile.path().join("profile").display()
+        ));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
@@ -174,25 +191,19 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// SIGKILL to chromedriver's whole process group (Chromium included).
     fn drop(&mut self) {
-        kill_group(&mut self.driver);
+        self.driver.end(Signal::SIGKILL, Duration::ZERO);
     }
 }
 
 /// Owns chromedriver while the session is being set up.
-struct Starting(Option<Child>);
+struct Starting(Option<Group>);
 
 impl Drop for Starting {
     fn drop(&mut self) {
         if let Some(driver) = self.0.as_mut() {
-            kill_group(driver);
+            driver.end(Signal::SIGKILL, Duration::ZERO);
         }
     }
-}
-
-/// SIGKILL to chromedriver's whole process group (Chromium included).
-fn kill_group(driver: &mut Child) {
-    let group = nix::unistd::Pid::from_raw(driver.id() as i32);
-    let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
-    let _ = driver.wait();
 }

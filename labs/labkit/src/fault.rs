@@ -60,6 +60,8 @@ pub struct Faults {
 struct Inner {
     /// Added one-way latency per direction, in nanoseconds.
     delay: [AtomicU64; 2],
+    /// One-shot extra delay for the next chunk per direction, in nanoseconds.
+    stall: [AtomicU64; 2],
     /// Bandwidth cap per direction in bytes per second; 0 means none.
     bandwidth: [AtomicU64; 2],
     /// When each direction's shared link is free to carry the next bytes.
@@ -91,6 +93,7 @@ impl Faults {
         Faults {
             inner: Arc::new(Inner {
                 delay: Default::default(),
+                stall: Default::default(),
                 bandwidth: Default::default(),
                 link_free: Default::default(),
                 cut_budget: Default::default(),
@@ -107,6 +110,16 @@ impl Faults {
     pub fn set_delay(&self, dir: Direction, d: Duration) {
         let nanos = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         self.inner.delay[dir.index()].store(nanos, Ordering::Relaxed);
+    }
+
+    /// One shot: holds the next chunk read in `dir` for `d` more, and,
+    /// since order is kept, everything read after it too. This is what a
+    /// lost TCP segment does to the bytes behind it: the receiving kernel
+    /// keeps them until the retransmission fills the gap (a user-space relay
+    /// cannot drop a segment, so the lab models the loss as this wait).
+    pub fn stall_next(&self, dir: Direction, d: Duration) {
+        let nanos = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        self.inner.stall[dir.index()].store(nanos, Ordering::Relaxed);
     }
 
     /// Caps `dir` at `bytes_per_sec` (shared by all connections), or lifts
@@ -157,6 +170,7 @@ impl Faults {
     pub fn clear(&self) {
         for dir in Direction::BOTH {
             self.set_delay(dir, Duration::ZERO);
+            self.inner.stall[dir.index()].store(0, Ordering::Relaxed);
             self.set_bandwidth(dir, None);
             *lock(&self.inner.cut_budget[dir.index()]) = None;
         }
@@ -174,6 +188,12 @@ impl Faults {
     /// The delay to add to a chunk read now in `dir`.
     pub(crate) fn delay(&self, dir: Direction) -> Duration {
         Duration::from_nanos(self.inner.delay[dir.index()].load(Ordering::Relaxed))
+    }
+
+    /// The one-shot stall for the chunk read now in `dir` (zero when none
+    /// is set); taking it clears it.
+    pub(crate) fn take_stall(&self, dir: Direction) -> Duration {
+        Duration::from_nanos(self.inner.stall[dir.index()].swap(0, Ordering::Relaxed))
     }
 
     pub(crate) fn refusing(&self) -> bool {

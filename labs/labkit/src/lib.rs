@@ -18,6 +18,8 @@
 //! | [`report`] | terminal tables, JSON, SVG charts | [`report::Report::new`] then `table`, `value`, `chart`; [`report::Table`] (`new`, `row`, `note`); [`report::BarChart`], [`report::LineChart`] | "Reading a lab's output" |
 //! | [`cli`] | the `cargo run -p lab-X [scenario]` convention and clear errors | [`cli::Scenario`], [`cli::Lab`], [`cli::run`], [`cli::Progress`] | "Running a lab" |
 //! | [`layout`] | a test that the scenario list, the files and the tables agree | [`layout::assert_agrees`] | — (for lab authors) |
+//! | [`badinput`] | the bad-input table each lab's `tests/bad_input.rs` runs | [`badinput::Table`], [`badinput::Case`], [`badinput::Bad`] | — (for lab authors) |
+//! | [`interrupt`] | a lab interrupted at chosen moments, and what it left behind counted | [`interrupt::assert_leaves_nothing`], [`interrupt::Moment`] | — (for lab authors) |
 //! | [`grade`] | sentences a grading test fails with | [`grade::expect`], [`grade::expect_eq`], [`grade::expect_ok`] | "Doing the exercises" |
 //! | [`nginx`] | a private nginx in front of a lab's server | [`nginx::start`], `nginx.addr()` | Chapter 3 |
 //! | `tls` (feature) | throwaway certificates in a folder that goes away | `tls::Throwaway::new`, `ca_pem`, `ca_file`, `cert_file`, `key_file` | Chapters 4 and 5 |
@@ -26,12 +28,14 @@
 //! Everything else that is public is there for these (the types they
 //! return) or for labkit's own tests, and says so.
 
+pub mod badinput;
 pub mod broker;
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod cli;
 pub mod fault;
 pub mod grade;
+pub mod interrupt;
 pub mod layout;
 pub mod measure;
 pub mod nginx;

@@ -11,7 +11,7 @@
 //! length field of 2^32 allocated 4 GiB" into a failed allocation, so the
 //! test process aborts instead of quietly overcommitting.
 
-use labkit::wire::{Decoded, Decoder, Unit, amqp, http1, http2, mqtt, websocket};
+use labkit::wire::{Decoded, Decoder, Unit, amqp, http1, http2, mqtt, nats, websocket};
 
 /// xorshift64*: enough randomness to shake a parser, and reproducible.
 struct Rng(u64);
@@ -85,6 +85,11 @@ fn decode_all(stream: &[u8]) {
         check("mqtt", &d.decode(stream), stream);
     }
     check("amqp", &amqp::Frames.decode(stream), stream);
+    let ops = nats::Ops.decode(stream);
+    check("nats", &ops, stream);
+    for op in &ops.units {
+        let _ = (op.argument(), op.json(), op.status(), op.header("Nats-Msg-Id"));
+    }
 }
 
 /// Real streams, one or more units each, to cut and mutate.
@@ -118,6 +123,8 @@ fn real_streams() -> Vec<Vec<u8>> {
         ws_frames,
         b"\x10\x18\x00\x04MQTT\x04\x02\x00\x3c\x00\x0clabkit-probe\x20\x02\x00\x00\x30\x07\x00\x03a/bhi\x32\x09\x00\x03a/b\x00\x01hi\x82\x08\x00\x01\x00\x03a/b\x01\xc0\x00\xe0\x00".to_vec(),
         b"\x10\x11\x00\x04MQTT\x05\x02\x00\x3c\x03\x21\x00\x0a\x00\x01c\x30\x08\x00\x03a/b\x00hi\x20\x03\x00\x00\x00\xe0\x00".to_vec(),
+        b"INFO {\"version\":\"2.9.10\"}\r\nMSG pay.charge 2 _INBOX.q7 5\r\nhello\r\nHMSG _INBOX.q7 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\n-ERR 'x'\r\nPING\r\n".to_vec(),
+        b"CONNECT {}\r\nSUB pay.* workers 2\r\nPUB pay.charge _INBOX.q7 5\r\nhello\r\nHPUB pay.charge 22 27\r\nNATS/1.0\r\nNats-Msg-Id: 1\r\n\r\nhello\r\nUNSUB 1 1\r\n".to_vec(),
         b"AMQP\x00\x00\x09\x01\x01\x00\x00\x00\x00\x00\x04\x00\x0a\x00\x0a\xce\x08\x00\x00\x00\x00\x00\x00\xce\x01\x00\x01\x00\x00\x00\x04\x00\x3c\x00\x28\xce\x02\x00\x01\x00\x00\x00\x0e\x00\x3c\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\xce\x03\x00\x01\x00\x00\x00\x02hi\xce".to_vec(),
     ]
 }
@@ -176,6 +183,9 @@ fn hostile_lengths_allocate_nothing_big() {
         // WebSocket: a 2^63-byte payload.
         b"\x82\x7f\x7f\xff\xff\xff\xff\xff\xff\xffdata".to_vec(),
         b"\x82\xff\x7f\xff\xff\xff\xff\xff\xff\xff\x01\x02\x03\x04data".to_vec(),
+        // NATS: the largest byte counts a control line can hold.
+        b"PUB a 18446744073709551615\r\nhi".to_vec(),
+        b"HMSG a 1 18446744073709551615 18446744073709551615\r\nNATS/1.0\r\n".to_vec(),
         // HTTP/1.1: the largest Content-Length and chunk sizes.
         b"POST / HTTP/1.1\r\nContent-Length: 18446744073709551615\r\n\r\nabc".to_vec(),
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nab".to_vec(),

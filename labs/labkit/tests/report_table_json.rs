@@ -142,3 +142,24 @@ fn write_puts_json_and_svgs_under_the_lab() {
     let back = Report::from_json(&std::fs::read_to_string(&written[0]).unwrap()).unwrap();
     assert_eq!(back.values["x"], 1.5);
 }
+
+#[test]
+fn long_notes_wrap_within_the_books_column() {
+    let mut t = Table::new("t", &["a"]);
+    t.row(["1"]).note(
+        "the server's timer fires at about the moment the client's does: whether its \
+         trailers get onto the wire, and whether the client still resets the stream, \
+         varies from run to run",
+    );
+    let text = t.to_string();
+    let notes: Vec<&str> = text.lines().skip(4).collect();
+    assert!(notes.len() > 1, "a long note takes several lines:\n{text}");
+    for line in &notes {
+        assert!(line.chars().count() <= 88, "{line:?} is wider than 88");
+    }
+    assert!(notes[0].starts_with("  note: the server's"));
+    assert!(notes[1].starts_with("        ") && !notes[1].starts_with("         "));
+    let words: Vec<&str> = notes.iter().flat_map(|l| l.split_whitespace()).collect();
+    assert_eq!(words[0], "note:");
+    assert_eq!(words.last(), Some(&"run"), "no word is lost");
+}

@@ -4,14 +4,35 @@
 //! First a quick check that an engine is there at all — `GET /_ping` on the
 //! socket `DOCKER_HOST` names, or on the usual socket paths — bounded to
 //! 1.5 s, so a machine without Docker falls through to the error at once
-//! instead of waiting on a client library's timeouts. Only then is
-//! testcontainers asked to run the kind's image (a generic image with our
-//! config file copied in). The host port is chosen by us and mapped
-//! explicitly, so a stopped container starts again on the same port.
+//! instead of waiting on a client library's timeouts.
+//! Only then is testcontainers asked to run the kind's image (a generic
+//! image with our config file copied in).
+//!
+//! Two networks:
+//!
+//! - **Bridge** (the default, what Docker Desktop and a stock engine give):
+//!   the broker listens on every interface inside its container; labkit
+//!   picks a free host port, maps the broker's port to it (so a stopped
+//!   container starts again on the same port) and reads the mapping back
+//!   from Docker.
+//! - **Host** (`LABKIT_DOCKER_NETWORK=host`, for an engine with no bridge,
+//!   as in CI's private daemon): no mapping exists, so labkit picks free
+//!   loopback ports and tells the broker to listen on 127.0.0.1 there.
+//!
+//! A container outlives the process that asked for it unless someone
+//! removes it, and `Drop` does not run when a test is killed. So each
+//! container gets a watchdog like a private instance's (`process.rs`): a
+//! tiny `sh` holding a pipe only we write to, which runs `docker rm -f`
+//! when the pipe closes, however we died. (It needs the `docker` command;
+//! without it a killed run leaves its container, labelled `org.labkit.pid`,
+//! for `docker rm`.)
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use testcontainers::core::{IntoContainerPort, WaitFor};
@@ -26,6 +47,18 @@ use super::{BrokerError, Lookup, Options};
 
 /// How long the engine check may take in all.
 const PING_LIMIT: Duration = Duration::from_millis(1500);
+
+/// The variable that says the engine has only host networking.
+pub const NETWORK_VAR: &str = "LABKIT_DOCKER_NETWORK";
+
+/// The container watchdog: waits for end-of-file on its stdin (a `disarm`
+/// line ends it quietly), then removes the container `$1`. It ignores
+/// Ctrl-C and hang-ups, which are meant for the test.
+const WATCHDOG: &str = r#"trap '' INT HUP PIPE
+while read -r word; do
+    [ "$word" = disarm ] && exit 0
+done
+exec docker rm -f -v "$1" >/dev/null 2>&1"#;
 
 /// Where a Docker engine would be, as the Docker CLI and testcontainers
 /// look for it: `DOCKER_HOST`, then the system socket, then rootless ones.
@@ -121,6 +154,8 @@ async fn http_ping(mut stream: impl AsyncRead + AsyncWrite + Unpin) -> std::io::
 /// A running (or stopped) container and where to reach it.
 pub(crate) struct Container {
     inner: Option<ContainerAsync<GenericImage>>,
+    /// Removes the container if this process dies without dropping it.
+    watchdog: Option<Child>,
     recipe: &'static dyn Recipe,
     /// Who the readiness probe logs in as.
     login: super::credentials::Credentials,
@@ -144,18 +179,24 @@ fn docker(what: &str, e: impl std::fmt::Display) -> BrokerError {
 }
 
 impl Container {
-    /// Run the kind's image with our config, mapped to free host ports,
-    /// and wait until it answers its protocol.
+    /// Run the kind's image with our config on free ports (mapped on a
+    /// bridge, on loopback on the host's network), and wait until it
+    /// answers its protocol.
     pub async fn start(
         recipe: &'static dyn Recipe,
         options: &Options,
+        engine: &str,
+        lookup: &Lookup,
     ) -> Result<Container, BrokerError> {
         let facts = recipe.facts();
-        let mut names: Vec<String> = recipe
-            .ports(options)
-            .into_iter()
-            .filter(|n| n.public)
-            .map(|n| n.name)
+        let host_network = lookup.get(NETWORK_VAR) == Some("host");
+        // On a bridge only the public ports leave the container; on the
+        // host's network every port the broker opens must be a free one.
+        let needs = recipe.ports(options);
+        let mut names: Vec<String> = needs
+            .iter()
+            .filter(|n| n.public || host_network)
+            .map(|n| n.name.clone())
             .collect();
         names.extend(options.ports.iter().cloned());
         let ports = free_ports(names.len() + 1)
@@ -166,8 +207,12 @@ impl Container {
             names.into_iter().zip(ports[1..].iter().copied()).collect();
         let layout = Layout {
             dir: PathBuf::from(facts.container_dir),
-            bind: "0.0.0.0",
-            port: facts.standard_port,
+            bind: if host_network { "127.0.0.1" } else { "0.0.0.0" },
+            port: if host_network {
+                ports[0]
+            } else {
+                facts.standard_port
+            },
             ports: named.clone(),
             as_root: false,
             in_container: true,
@@ -176,10 +221,19 @@ impl Container {
         let (name, tag) = facts.image;
         let mut request = GenericImage::new(name, tag)
             .with_wait_for(WaitFor::Nothing)
-            .with_mapped_port(ports[0], plan.port.tcp())
-            .with_startup_timeout(facts.ready_timeout);
-        for port in named.values() {
-            request = request.with_mapped_port(*port, port.tcp());
+            .with_startup_timeout(facts.ready_timeout)
+            .with_label("org.labkit.kind", format!("{:?}", facts.kind))
+            .with_label("org.labkit.pid", std::process::id().to_string());
+        if host_network {
+            request = request.with_network("host");
+        } else {
+            request = request.with_mapped_port(ports[0], plan.port.tcp());
+            for port in named.values() {
+                request = request.with_mapped_port(*port, port.tcp());
+            }
+        }
+        for (key, value) in recipe.container_env(&layout) {
+            request = request.with_env_var(key, value);
         }
         if !plan.cmd.is_empty() {
             request = request.with_cmd(plan.cmd);
@@ -191,19 +245,29 @@ impl Container {
             .start()
             .await
             .map_err(|e| docker(&format!("running {name}:{tag}"), e))?;
-        let host = match inner.get_host().await {
-            Ok(h) if h.to_string() == "localhost" => "127.0.0.1".to_owned(),
-            Ok(h) => h.to_string(),
-            Err(e) => return Err(docker("finding the container's host", e)),
+        let watchdog = watch(engine, inner.id());
+        let (host, port) = if host_network {
+            ("127.0.0.1".to_owned(), ports[0])
+        } else {
+            let host = match inner.get_host().await {
+                Ok(h) if h.to_string() == "localhost" => "127.0.0.1".to_owned(),
+                Ok(h) => h.to_string(),
+                Err(e) => return Err(docker("finding the container's host", e)),
+            };
+            let mapped = inner
+                .get_host_port_ipv4(plan.port.tcp())
+                .await
+                .map_err(|e| docker("reading the container's port mapping", e))?;
+            (host, mapped)
         };
-        let login =
-            super::url::login_of(recipe.facts().kind, &recipe.url(&host, ports[0], options));
+        let login = super::url::login_of(recipe.facts().kind, &recipe.url(&host, port, options));
         let mut container = Container {
             inner: Some(inner),
+            watchdog,
             recipe,
             login,
             host,
-            port: ports[0],
+            port,
             named,
         };
         container.wait_ready().await?;
@@ -269,6 +333,7 @@ impl Drop for Container {
         let Some(inner) = self.inner.take() else {
             return;
         };
+        let watchdog = self.watchdog.take();
         // testcontainers removes the container from an async runtime;
         // the caller's may already be gone, so lend it one if needed.
         if tokio::runtime::Handle::try_current().is_ok() {
@@ -284,7 +349,29 @@ impl Drop for Container {
             })
             .join();
         }
+        // Removed by testcontainers: the watchdog may go quietly.
+        if let Some(mut child) = watchdog {
+            if let Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(b"disarm\n");
+            }
+            let _ = child.wait();
+        }
     }
+}
+
+/// Start the watchdog for container `id` (see the top of this file), or
+/// none when `sh` cannot be started.
+fn watch(engine: &str, id: &str) -> Option<Child> {
+    Command::new("sh")
+        .args(["-c", WATCHDOG, "labkit-container-watchdog", id])
+        .env("DOCKER_HOST", engine)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        // Its own process group, so a Ctrl-C meant for us does not reach it.
+        .process_group(0)
+        .spawn()
+        .ok()
 }
 
 async fn resolve(host: &str, port: u16) -> Result<SocketAddr, BrokerError> {

@@ -131,7 +131,11 @@ impl Finder {
                         }
                     }
                 }
-                Place::Private => match self.lookup.find_program(facts.program) {
+                Place::Private => match self
+                    .lookup
+                    .find_program(facts.program)
+                    .or_else(|| recipe.installed_elsewhere())
+                {
                     None => {
                         tried.push(format!("`{}` is not on PATH", facts.program));
                         fixes.install =
@@ -179,13 +183,16 @@ impl Finder {
     #[cfg(feature = "docker")]
     async fn container(&self) -> Result<Broker, (String, Option<String>)> {
         let recipe = self.kind.recipe();
-        if let Err(why) = super::docker::engine(&self.lookup).await {
-            return Err((
-                format!("no Docker engine answered ({why})"),
-                Some("start Docker".into()),
-            ));
-        }
-        match super::docker::Container::start(recipe, &self.options).await {
+        let engine = match super::docker::engine(&self.lookup).await {
+            Ok(engine) => engine,
+            Err(why) => {
+                return Err((
+                    format!("no Docker engine answered ({why})"),
+                    Some("start Docker".into()),
+                ));
+            }
+        };
+        match super::docker::Container::start(recipe, &self.options, &engine, &self.lookup).await {
             Ok(c) => Ok(container_broker(self.kind, &self.options, c)),
             Err(e) => Err((
                 format!(

@@ -41,11 +41,17 @@ impl std::fmt::Debug for Lookup {
 
 impl Lookup {
     /// This process's environment: its variables, and `PATH` followed by
-    /// the usual `sbin` directories.
+    /// the usual `sbin` directories; or, when [`PROGRAMS_VAR`] is set, only
+    /// the directories it lists (a Mosquitto built under `~/opt`, or a test
+    /// that shows what a machine without nginx gets).
     pub fn from_process() -> Self {
         let vars: BTreeMap<String, String> = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect();
+        if let Some(dirs) = std::env::var_os(PROGRAMS_VAR) {
+            let search_path = std::env::split_paths(&dirs).collect();
+            return Lookup { vars, search_path };
+        }
         let mut search_path: Vec<PathBuf> = std::env::var_os("PATH")
             .map(|p| std::env::split_paths(&p).collect())
             .unwrap_or_default();

@@ -20,11 +20,12 @@
 //! | `find.rs` | the order above, and the error when everything fails |
 //! | `handle.rs` | [`Broker`]: where to connect; stop, start, kill, pause |
 //! | `private.rs` | a private instance: ports, data directory, restart in place |
+//! | `cluster.rs`, `cluster/` | N private nodes joined into one cluster, faults by node |
 //! | `process.rs` | its processes as one group, and the watchdog |
 //! | `ready.rs` | waiting for a real protocol answer |
 //! | `docker.rs` | the Docker engine check and the container |
 //! | `recipe.rs` | what each kind must say about itself |
-//! | `mosquitto.rs`, `rabbitmq.rs`, `nats.rs`, `redis.rs` | one kind each: config file, command line, probe |
+//! | `mosquitto.rs`, `rabbitmq.rs`, `nats.rs`, `redis.rs`, `postgres.rs` | one kind each: config file, command line, probe |
 //! | `url.rs`, `lookup.rs`, `options.rs`, `error.rs` | the reader's URL, the environment, extra config, errors |
 //! | `credentials.rs` | who to log in as, and masking the password in everything printed |
 //!
@@ -68,6 +69,7 @@
 //! # Ok(()) }
 //! ```
 
+mod cluster;
 mod credentials;
 #[cfg(feature = "docker")]
 mod docker;
@@ -78,6 +80,7 @@ mod lookup;
 mod mosquitto;
 mod nats;
 mod options;
+mod postgres;
 pub(crate) mod private;
 pub(crate) mod process;
 mod rabbitmq;
@@ -86,11 +89,12 @@ pub(crate) mod recipe;
 mod redis;
 mod url;
 
+pub use cluster::{Cluster, Node, cluster};
 pub use credentials::{Credentials, Endpoint, mask};
 pub use error::BrokerError;
 pub use find::{Finder, Place};
 pub use handle::{Broker, Source};
-pub use lookup::Lookup;
+pub use lookup::{Lookup, PROGRAMS_VAR};
 pub use options::Options;
 
 use recipe::Recipe;
@@ -106,6 +110,9 @@ pub enum Kind {
     Nats,
     /// Redis, for its pub/sub and streams.
     Redis,
+    /// PostgreSQL, with a logical write-ahead log (Chapter 9's reactive
+    /// queries). Not in [`Kind::ALL`]: it is a database, not a broker.
+    Postgres,
 }
 
 impl Kind {
@@ -119,6 +126,7 @@ impl Kind {
             Kind::RabbitMq => &rabbitmq::RabbitMq,
             Kind::Nats => &nats::Nats,
             Kind::Redis => &redis::Redis,
+            Kind::Postgres => &postgres::Postgres,
         }
     }
 
@@ -166,6 +174,7 @@ impl std::fmt::Display for Kind {
             Kind::RabbitMq => "RabbitMQ",
             Kind::Nats => "NATS",
             Kind::Redis => "Redis",
+            Kind::Postgres => "PostgreSQL",
         })
     }
 }
@@ -190,6 +199,12 @@ pub async fn nats() -> Result<Broker, BrokerError> {
 /// A Redis for a test: `REDIS_URL`, else private, else a container.
 pub async fn redis() -> Result<Broker, BrokerError> {
     Finder::new(Kind::Redis).find().await
+}
+
+/// A private PostgreSQL for a test: always private (the lessons need
+/// `wal_level = logical`, which a shared server seldom has).
+pub async fn postgres(options: Options) -> Result<Broker, BrokerError> {
+    private(Kind::Postgres, options).await
 }
 
 /// A private instance and nothing else, for tests that stop, restart,

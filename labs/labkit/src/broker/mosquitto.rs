@@ -146,7 +146,13 @@ impl Recipe for Mosquitto {
         )
     }
 
-    fn launch(&self, layout: &Layout, program: &Path, _lookup: &Lookup) -> Vec<Launch> {
+    fn launch(
+        &self,
+        layout: &Layout,
+        _options: &Options,
+        program: &Path,
+        _lookup: &Lookup,
+    ) -> Vec<Launch> {
         let mut command = Command::new(program);
         command.arg("-c").arg(layout.dir.join("mosquitto.conf"));
         vec![Launch {

@@ -78,7 +78,13 @@ impl Recipe for Nats {
         write_file(&layout.dir.join("nats.conf"), &config(layout, options)?)
     }
 
-    fn launch(&self, layout: &Layout, program: &Path, _lookup: &Lookup) -> Vec<Launch> {
+    fn launch(
+        &self,
+        layout: &Layout,
+        _options: &Options,
+        program: &Path,
+        _lookup: &Lookup,
+    ) -> Vec<Launch> {
         let mut command = Command::new(program);
         command.arg("-c").arg(layout.dir.join("nats.conf"));
         vec![Launch {

@@ -15,6 +15,9 @@ pub struct Options {
     pub(crate) ports: Vec<String>,
     pub(crate) plugins: Vec<String>,
     pub(crate) user: Option<(String, String)>,
+    /// Set by [`super::cluster`] for one node of a cluster: its name and
+    /// what it shares with the others. Never set by a reader.
+    pub(crate) seat: Option<super::cluster::Seat>,
 }
 
 impl std::fmt::Debug for Options {
@@ -24,6 +27,7 @@ impl std::fmt::Debug for Options {
             .field("ports", &self.ports)
             .field("plugins", &self.plugins)
             .field("user", &self.user.as_ref().map(|(u, _)| (u, "***")))
+            .field("seat", &self.seat.as_ref().map(|s| &s.node))
             .finish()
     }
 }

@@ -38,6 +38,8 @@ pub(crate) struct Private {
     recipe: &'static dyn Recipe,
     program: PathBuf,
     lookup: Lookup,
+    /// What the test asked for; the recipe reads it again at every start.
+    options: Options,
     layout: Layout,
     public: Vec<String>,
     /// Who the readiness probe logs in as (the user from the options).
@@ -118,6 +120,7 @@ impl Private {
             log: dir.join(format!("{}.log", facts.program)),
             program,
             lookup: lookup.clone(),
+            options: options.clone(),
             layout,
             public: names
                 .into_iter()
@@ -187,7 +190,7 @@ impl Private {
         let facts = self.recipe.facts();
         let launches = self
             .recipe
-            .launch(&self.layout, &self.program, &self.lookup);
+            .launch(&self.layout, &self.options, &self.program, &self.lookup);
         let log = self.log.clone();
         let Some(mut watchdog) = self.watchdog.take() else {
             return Err(BrokerError::io(

@@ -66,8 +66,16 @@ const LISTENING_PLUGINS: [(&str, &str, &str); 4] = [
 fn config(layout: &Layout, options: &Options) -> Result<String, BrokerError> {
     let mut text = String::from("# Written by labkit for one private RabbitMQ.\n");
     if layout.in_container {
-        // Reached through Docker's port mapping, so not from loopback.
-        text.push_str("listeners.tcp.default = 5672\nloopback_users.guest = false\n");
+        // Reached through Docker's port mapping, so not from loopback (or,
+        // on the host's network, on loopback at the port labkit picked).
+        let listen = if layout.host_network() {
+            format!("{}:{}", layout.bind, layout.port)
+        } else {
+            layout.port.to_string()
+        };
+        text.push_str(&format!(
+            "listeners.tcp.default = {listen}\nloopback_users.guest = false\n"
+        ));
     }
     text.push_str("log.console = true\nlog.console.level = info\nlog.file = false\n");
     if let Some((user, password)) = &options.user {
@@ -114,7 +122,7 @@ fn cookie() -> String {
 
 /// Debian's `/usr/sbin/rabbitmq-server` links to a wrapper that switches
 /// user and reads the wrong cookie; the real script sits beside it.
-fn real_script(found: &Path) -> PathBuf {
+pub(crate) fn real_script(found: &Path) -> PathBuf {
     let Ok(real) = found.canonicalize() else {
         return found.to_path_buf();
     };
@@ -195,16 +203,17 @@ impl Recipe for RabbitMq {
     }
 
     fn ports(&self, options: &Options) -> Vec<PortNeed> {
-        let mut needs = vec![
-            PortNeed {
-                name: "dist".into(),
-                public: false,
-            },
-            PortNeed {
+        let mut needs = vec![PortNeed {
+            name: "dist".into(),
+            public: false,
+        }];
+        if options.seat.is_none() {
+            // A cluster's nodes share one epmd (see `cluster/rabbitmq.rs`).
+            needs.push(PortNeed {
                 name: "epmd".into(),
                 public: false,
-            },
-        ];
+            });
+        }
         for (plugin, port_name, _) in LISTENING_PLUGINS {
             if options.plugins.iter().any(|p| p == plugin) {
                 needs.push(PortNeed {
@@ -231,7 +240,13 @@ impl Recipe for RabbitMq {
             .create_new(true)
             .mode(0o400)
             .open(&cookie_path)
-            .and_then(|mut f| f.write_all(cookie().as_bytes()))
+            .and_then(|mut f| {
+                let cookie = match &options.seat {
+                    Some(seat) => seat.cookie.clone(),
+                    None => cookie(),
+                };
+                f.write_all(cookie.as_bytes())
+            })
             .map_err(|e| BrokerError::io(format!("writing {}", cookie_path.display()), e))?;
         write_file(&layout.dir.join("rabbitmq.conf"), &config(layout, options)?)?;
         write_file(
@@ -241,8 +256,20 @@ impl Recipe for RabbitMq {
         write_file(&layout.dir.join("rabbitmq-env.conf"), "")
     }
 
-    fn launch(&self, layout: &Layout, program: &Path, lookup: &Lookup) -> Vec<Launch> {
-        let epmd_port = layout.named("epmd");
+    fn launch(
+        &self,
+        layout: &Layout,
+        options: &Options,
+        program: &Path,
+        lookup: &Lookup,
+    ) -> Vec<Launch> {
+        let (epmd_port, node) = match &options.seat {
+            Some(seat) => (seat.epmd_port, seat.node.clone()),
+            None => (
+                layout.named("epmd"),
+                format!("labkit{}@localhost", layout.port),
+            ),
+        };
         let mut epmd = Command::new(lookup.find_program("epmd").unwrap_or("epmd".into()));
         epmd.args(["-address", layout.bind, "-port", &epmd_port.to_string()]);
 
@@ -251,10 +278,7 @@ impl Recipe for RabbitMq {
         server
             .env("PATH", lookup.path_value())
             .env("HOME", dir("home"))
-            .env(
-                "RABBITMQ_NODENAME",
-                format!("labkit{}@localhost", layout.port),
-            )
+            .env("RABBITMQ_NODENAME", node)
             .env("RABBITMQ_NODE_IP_ADDRESS", layout.bind)
             .env("RABBITMQ_NODE_PORT", layout.port.to_string())
             .env("RABBITMQ_DIST_PORT", layout.named("dist").to_string())
@@ -274,15 +298,19 @@ impl Recipe for RabbitMq {
                 "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS",
                 "-start_epmd false +sbwt none +sbwtdcpu none +sbwtdio none",
             );
+        let server = Launch {
+            command: server,
+            wait_for_port: None,
+        };
+        if options.seat.is_some() {
+            return vec![server]; // the cluster runs the epmd
+        }
         vec![
             Launch {
                 command: epmd,
                 wait_for_port: Some(epmd_port),
             },
-            Launch {
-                command: server,
-                wait_for_port: None,
-            },
+            server,
         ]
     }
 
@@ -334,6 +362,32 @@ impl Recipe for RabbitMq {
             None => options.clone().user("guest", "guest"),
         };
         format!("{}/%2f", url_with_user("amqp", &options, host, port))
+    }
+
+    /// On the host's network, the node must not meet another node's epmd,
+    /// distribution port or name (the machine's own RabbitMQ, or another
+    /// test's container), nor listen beyond loopback.
+    #[cfg(feature = "docker")]
+    fn container_env(&self, layout: &Layout) -> Vec<(String, String)> {
+        if !layout.host_network() {
+            return Vec::new();
+        }
+        [
+            (
+                "RABBITMQ_NODENAME",
+                format!("labkit{}@localhost", layout.port),
+            ),
+            ("ERL_EPMD_PORT", layout.named("epmd").to_string()),
+            ("ERL_EPMD_ADDRESS", layout.bind.to_owned()),
+            ("RABBITMQ_DIST_PORT", layout.named("dist").to_string()),
+            (
+                "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS",
+                "-kernel inet_dist_use_interface {127,0,0,1}".to_owned(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
     }
 
     #[cfg(feature = "docker")]

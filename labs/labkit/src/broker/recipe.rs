@@ -82,6 +82,14 @@ impl Layout {
         self.ports.get(name).copied().unwrap_or(0)
     }
 
+    /// In a container on the host's own network (a Docker daemon without a
+    /// bridge, as in CI): the broker listens on loopback, on ports labkit
+    /// picked, instead of on every interface behind a port mapping.
+    #[cfg(feature = "docker")]
+    pub fn host_network(&self) -> bool {
+        self.in_container && self.bind != "0.0.0.0"
+    }
+
     /// A path inside the data directory, as a string for a config file.
     pub fn path(&self, rel: &str) -> String {
         self.dir.join(rel).display().to_string()
@@ -151,6 +159,12 @@ pub(crate) trait Recipe: Sync {
     /// What is fixed about this kind.
     fn facts(&self) -> &'static Facts;
 
+    /// Where the program is installed when it is not on `PATH` (Debian
+    /// keeps PostgreSQL's server in a versioned directory).
+    fn installed_elsewhere(&self) -> Option<PathBuf> {
+        None
+    }
+
     /// Ports needed besides the main one (the reader's come on top).
     fn ports(&self, _options: &Options) -> Vec<PortNeed> {
         Vec::new()
@@ -166,7 +180,13 @@ pub(crate) trait Recipe: Sync {
     ) -> Result<(), BrokerError>;
 
     /// The processes to start, helpers first, the broker last.
-    fn launch(&self, layout: &Layout, program: &Path, lookup: &Lookup) -> Vec<Launch>;
+    fn launch(
+        &self,
+        layout: &Layout,
+        options: &Options,
+        program: &Path,
+        lookup: &Lookup,
+    ) -> Vec<Launch>;
 
     /// The signal that asks the broker to shut down cleanly.
     fn stop_signal(&self) -> Signal {
@@ -190,6 +210,12 @@ pub(crate) trait Recipe: Sync {
     /// How to run this kind in a container.
     #[cfg(feature = "docker")]
     fn container(&self, layout: &Layout, options: &Options) -> Result<ContainerPlan, BrokerError>;
+
+    /// Environment variables for the container, on top of the image's.
+    #[cfg(feature = "docker")]
+    fn container_env(&self, _layout: &Layout) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 impl std::fmt::Debug for dyn Recipe {

@@ -105,7 +105,13 @@ impl Recipe for Redis {
         write_file(&layout.dir.join("redis.conf"), &config(layout, options)?)
     }
 
-    fn launch(&self, layout: &Layout, program: &Path, _lookup: &Lookup) -> Vec<Launch> {
+    fn launch(
+        &self,
+        layout: &Layout,
+        _options: &Options,
+        program: &Path,
+        _lookup: &Lookup,
+    ) -> Vec<Launch> {
         let mut command = Command::new(program);
         command.arg(layout.dir.join("redis.conf"));
         vec![Launch {

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 const GAP: &str = "   ";
 /// Indentation of the header, rows and notes under the title.
 const INDENT: &str = "  ";
+/// The widest line a note may take: the book shows reports in a column of
+/// 88 characters, and a terminal of 80 still reads them with little wrap.
+pub const NOTE_WIDTH: usize = 88;
 
 /// A titled table of strings, printed with [`fmt::Display`].
 ///
@@ -149,8 +152,31 @@ impl fmt::Display for Table {
             }
         }
         for note in &self.notes {
-            writeln!(f, "{INDENT}note: {note}")?;
+            for line in wrap_note(note) {
+                writeln!(f, "{line}")?;
+            }
         }
         Ok(())
     }
+}
+
+/// A note as lines of at most [`NOTE_WIDTH`] characters, broken at spaces:
+/// `  note: ` before the first, the same indentation before the others.
+fn wrap_note(note: &str) -> Vec<String> {
+    let first = format!("{INDENT}note: ");
+    let rest = " ".repeat(width(&first));
+    let mut lines = vec![first];
+    for word in note.split_whitespace() {
+        let line = lines.last_mut().expect("starts with one line");
+        let bare = line.ends_with(' ');
+        if !bare && width(line) + 1 + width(word) > NOTE_WIDTH {
+            lines.push(format!("{rest}{word}"));
+        } else {
+            if !bare {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }

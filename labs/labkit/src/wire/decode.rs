@@ -26,6 +26,7 @@
 //! | [`amqp`](super::amqp) | `Frames` | `Frame` | class and method names |
 //! | [`zmtp`](super::zmtp) | `Frames` (greeting, commands, message frames) | `Frame` | `messages`, `encode`, `greeting` |
 //! | [`capnp`](super::capnp) | `Messages` (Cap'n Proto RPC) | `Message` | `tag_name`, `Message::is_pipelined` |
+//! | [`nats`](super::nats) | `Ops` (the NATS client protocol) | `Op` | subject, reply inbox, sid, queue group, `header`, `status` |
 //!
 //! ```
 //! use labkit::wire::{Decoder, amqp};

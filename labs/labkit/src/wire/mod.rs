@@ -11,8 +11,8 @@
 //!   same proxy is where [`crate::fault`] breaks the network on purpose.
 //! - [`decode`] defines how a protocol's decoder cuts one direction of a
 //!   recorded connection into units (messages, packets, frames) and how to
-//!   count them; [`http1`], [`http2`], [`websocket`], [`mqtt`] and [`amqp`]
-//!   are the decoders, all with that one shape (its docs say how to add one).
+//!   count them; [`http1`], [`http2`], [`websocket`], [`mqtt`], [`amqp`]
+//!   and [`nats`] are among the decoders, all with that one shape (its docs say how to add one).
 //! - [`pcap`] writes a recording as a capture file that Wireshark and tshark
 //!   open, so a decoder we wrote can be checked against one we did not;
 //!   [`tshark`] reads it back. `--pcap DIR` on a lab's command line makes
@@ -43,16 +43,19 @@ pub mod decode;
 pub mod http1;
 pub mod http2;
 pub mod mqtt;
+pub mod nats;
 pub mod pcap;
 mod proxy;
 mod record;
 pub mod tshark;
+mod udp_proxy;
 pub mod websocket;
 pub mod zmtp;
 
 pub use decode::{Counts, DecodeError, Decoded, Decoder, Stop, StopReason, Tally, Unit, count};
 pub use proxy::Proxy;
 pub use record::{Chunk, ConnRecord, Ending};
+pub use udp_proxy::{Datagram, UdpProxy};
 
 use std::fmt;
 

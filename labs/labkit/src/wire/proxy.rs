@@ -323,7 +323,7 @@ impl Conn {
                         let lost = cut.map_or(0, |keep| n - keep);
                         self.recorder.chunk(self.id, dir, bytes.clone(), lost);
                         match cut {
-                            None => Msg::Data(bytes, leave_at()),
+                            None => Msg::Data(bytes, leave_at() + self.faults.take_stall(dir)),
                             Some(keep) => {
                                 let at = leave_at();
                                 if keep > 0
