@@ -5,15 +5,18 @@
 //! else a private node. Three scenarios cannot share: `durability` restarts
 //! and kills its broker, `security` adds users and virtual hosts, `tls`
 //! needs a TLS listener. Each of those asks for a private node of its own.
+//! The replication scenarios (`placement`, `failover`, `classic-down`,
+//! `minority`, `replication`) share one private three-node cluster.
 
-use labkit::broker::{self, Broker, Kind, Options};
-use tokio::sync::OnceCell;
+use labkit::broker::{self, Broker, Cluster, Kind, Options};
+use tokio::sync::{Mutex, MutexGuard, OnceCell};
 
 /// What lab-amqp's scenarios share: one RabbitMQ, started or found the
 /// first time a scenario asks, and private nodes on request.
 #[derive(Default)]
 pub struct Lab {
     shared: OnceCell<Broker>,
+    cluster: OnceCell<Mutex<Cluster>>,
 }
 
 impl Lab {
@@ -37,6 +40,22 @@ impl Lab {
     pub async fn private_broker(&self, options: Options) -> anyhow::Result<Broker> {
         println!("(starting a private RabbitMQ: 2–5 s)");
         Ok(broker::private(Kind::RabbitMq, options).await?)
+    }
+
+    /// The three-node cluster the replication scenarios share, started on
+    /// first use (always private: they kill and stop its nodes). Each
+    /// scenario leaves all three nodes running when it returns.
+    pub async fn cluster(&self) -> anyhow::Result<MutexGuard<'_, Cluster>> {
+        let cell = self
+            .cluster
+            .get_or_try_init(|| async {
+                println!("(starting a private three-node RabbitMQ cluster: 10–20 s)");
+                let cluster = broker::cluster(Kind::RabbitMq, 3, Options::new()).await?;
+                println!("(cluster formed in {:.1} s)", cluster.started_in().as_secs_f64());
+                anyhow::Ok(Mutex::new(cluster))
+            })
+            .await?;
+        Ok(cell.lock().await)
     }
 }
 

@@ -13,6 +13,7 @@
 
 use capnp::message::Builder;
 use labkit::cli::Scenario;
+use planus::ReadAsRoot;
 use labkit::report::{Report, Table};
 
 use crate::Lab;

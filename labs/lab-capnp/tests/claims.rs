@@ -4,6 +4,7 @@
 use lab_capnp::bank::OPENING_BALANCE;
 use lab_capnp::pipeline::{self, CUSTOMER};
 use lab_capnp::sizes;
+use planus::ReadAsRoot;
 use lab_capnp::zerocopy::{self, FORMATS, Received};
 
 #[test]

@@ -12,6 +12,8 @@
 //! | [`nats_kv`] | `nats-kv` | "JetStream: key-value" |
 //! | [`nats_cluster`] | `nats-cluster` | "JetStream: a cluster" |
 //! | [`thrift`] | `thrift` | "Thrift" |
+//! | [`avro`] | `avro` | "Avro" |
+//! | [`twirp`] | `twirp` | "Twirp" |
 //! | [`jsonrpc`] | `jsonrpc` | "JSON-RPC 2.0" |
 //!
 //! Each scenario is one file named as you type it, declaring its `SCENARIO`
@@ -19,14 +21,19 @@
 //! and the book call the same functions. [`ledger`] is the one payment
 //! service every contender serves, so each of them carries the same charge.
 
+pub mod avro;
 pub mod jsonrpc;
 pub mod jsonrpc_server;
 pub mod jsonrpc_service;
 mod lab;
 pub mod ledger;
+pub mod pb;
 pub mod thrift;
-mod thrift_gen;
+pub mod thrift_gen;
 pub mod thrift_service;
+pub mod twirp;
+pub mod twirp_gen;
+pub mod twirp_service;
 pub mod nats_ack;
 pub mod nats_away;
 pub mod nats_client;

@@ -40,6 +40,8 @@ fn main() -> ExitCode {
                 "nats-kv" => nats_kv::run(&lab).await?,
                 "nats-cluster" => nats_cluster::run(&lab).await?,
                 "thrift" => thrift::run(&lab).await?,
+                "avro" => avro::run(&lab).await?,
+                "twirp" => twirp::run(&lab).await?,
                 "jsonrpc" => jsonrpc::run(&lab).await?,
                 other => unreachable!("clap accepts only listed scenarios, not {other}"),
             };

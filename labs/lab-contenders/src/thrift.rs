@@ -70,7 +70,7 @@ pub async fn service() -> anyhow::Result<ServiceRun> {
             charged.push(client.charge(thrift_service::request())?.charge_id);
         }
         let refused = match client.charge(ChargeRequest::new(-5, "EUR".into())) {
-            Err(thrift::Error::User(e)) => e.to_string(),
+            Err(::thrift::Error::User(e)) => e.to_string(),
             other => anyhow::bail!("a negative amount was not refused: {other:?}"),
         };
         Ok((charged, refused))

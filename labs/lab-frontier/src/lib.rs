@@ -37,4 +37,10 @@ use labkit::cli::Scenario;
 pub const LAB: &str = "lab-frontier";
 
 /// Every scenario, in the order of the tour and the chapter.
-pub const SCENARIOS: &[Scenario] = &[handshakes::SCENARIO, reactive::SCENARIO];
+pub const SCENARIOS: &[Scenario] = &[
+    hol::SCENARIO,
+    handshakes::SCENARIO,
+    replay::SCENARIO,
+    migration::SCENARIO,
+    reactive::SCENARIO,
+];

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use lab_frontier::{LAB, Lab, SCENARIOS, handshakes, reactive};
+use lab_frontier::{LAB, Lab, SCENARIOS, handshakes, hol, migration, reactive, replay};
 use labkit::cli::{self, Common};
 
 #[derive(Parser)]

@@ -106,7 +106,7 @@ pub async fn migrate(certs: &Throwaway) -> anyhow::Result<Moved> {
 
 /// The `migration` scenario.
 pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
-    let moved = migrate(&lab.certs()?).await?;
+    let moved = migrate(&*lab.certs()?).await?;
     let mut table = Table::new(
         format!(
             "one QUIC connection, {} KiB uploaded, the client moves halfway",

@@ -85,6 +85,8 @@ pub struct Seen {
     pub bytes_out: u64,
     /// Round trips (polls, or replication messages received).
     pub messages: usize,
+    /// For polling: each poll's answer, in bytes and in result rows.
+    pub answers: Vec<(u64, usize)>,
 }
 
 impl Seen {
@@ -157,8 +159,12 @@ pub async fn measure() -> anyhow::Result<Outcome> {
             truth = after;
         }
         tokio::time::sleep(POLL_EVERY.saturating_sub(started.elapsed())).await;
+        let before = poll_proxy.bytes(Direction::ToClient);
         let now = rows(&mut poller, &QUERY).await?;
         polling.messages += 1;
+        polling
+            .answers
+            .push((poll_proxy.bytes(Direction::ToClient) - before, now.len()));
         polling.batches.push((Instant::now(), diff(&polled, &now)));
         polled = now;
     }

@@ -86,7 +86,7 @@ impl Bad {
 }
 
 /// One run of the lab with one bad setting, and what its error must say.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Case {
     bad: Bad,
     title: String,

@@ -88,7 +88,12 @@ fn decode_all(stream: &[u8]) {
     let ops = nats::Ops.decode(stream);
     check("nats", &ops, stream);
     for op in &ops.units {
-        let _ = (op.argument(), op.json(), op.status(), op.header("Nats-Msg-Id"));
+        let _ = (
+            op.argument(),
+            op.json(),
+            op.status(),
+            op.header("Nats-Msg-Id"),
+        );
     }
 }
 
@@ -124,7 +129,7 @@ fn real_streams() -> Vec<Vec<u8>> {
         b"\x10\x18\x00\x04MQTT\x04\x02\x00\x3c\x00\x0clabkit-probe\x20\x02\x00\x00\x30\x07\x00\x03a/bhi\x32\x09\x00\x03a/b\x00\x01hi\x82\x08\x00\x01\x00\x03a/b\x01\xc0\x00\xe0\x00".to_vec(),
         b"\x10\x11\x00\x04MQTT\x05\x02\x00\x3c\x03\x21\x00\x0a\x00\x01c\x30\x08\x00\x03a/b\x00hi\x20\x03\x00\x00\x00\xe0\x00".to_vec(),
         b"INFO {\"version\":\"2.9.10\"}\r\nMSG pay.charge 2 _INBOX.q7 5\r\nhello\r\nHMSG _INBOX.q7 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\n-ERR 'x'\r\nPING\r\n".to_vec(),
-        b"CONNECT {}\r\nSUB pay.* workers 2\r\nPUB pay.charge _INBOX.q7 5\r\nhello\r\nHPUB pay.charge 22 27\r\nNATS/1.0\r\nNats-Msg-Id: 1\r\n\r\nhello\r\nUNSUB 1 1\r\n".to_vec(),
+        b"CONNECT {}\r\nSUB pay.* workers 2\r\nPUB pay.charge _INBOX.q7 5\r\nhello\r\nHPUB pay.charge 28 33\r\nNATS/1.0\r\nNats-Msg-Id: 1\r\n\r\nhello\r\nUNSUB 1 1\r\n".to_vec(),
         b"AMQP\x00\x00\x09\x01\x01\x00\x00\x00\x00\x00\x04\x00\x0a\x00\x0a\xce\x08\x00\x00\x00\x00\x00\x00\xce\x01\x00\x01\x00\x00\x00\x04\x00\x3c\x00\x28\xce\x02\x00\x01\x00\x00\x00\x0e\x00\x3c\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\xce\x03\x00\x01\x00\x00\x00\x02hi\xce".to_vec(),
     ]
 }

@@ -19,7 +19,7 @@ SUB _INBOX.q7 1\r\n\
 SUB pay.* workers 2\r\n\
 UNSUB 1 1\r\n\
 PUB pay.charge _INBOX.q7 11\r\nHello\r\nNATS\r\n\
-HPUB pay.charge 22 27\r\nNATS/1.0\r\nNats-Msg-Id: 1\r\n\r\nhello\r\n\
+HPUB pay.charge 28 33\r\nNATS/1.0\r\nNats-Msg-Id: 1\r\n\r\nhello\r\n\
 pub lower 0\r\n\r\n\
 PONG\r\n";
 
@@ -52,9 +52,9 @@ fn every_client_operation_with_its_fields() {
     assert_eq!(ops[5].payload, b"Hello\r\nNATS", "a payload may hold CRLF");
     // "PUB pay.charge _INBOX.q7 11\r\n" is 29 bytes, plus CRLF after the payload.
     assert_eq!((ops[5].header_len(), ops[5].body_len()), (29 + 2, 11));
-    // HPUB: 22 header bytes are metadata, 5 of 27 are payload.
+    // HPUB: 28 header bytes are metadata, 5 of 33 are payload.
     assert_eq!(ops[6].header("nats-msg-id").as_deref(), Some("1"));
-    assert_eq!((ops[6].header_len(), ops[6].body_len()), (21 + 22 + 2, 5));
+    assert_eq!((ops[6].header_len(), ops[6].body_len()), (23 + 28 + 2, 5));
     assert_eq!(ops[7].verb, Verb::Pub, "verbs are case-insensitive");
     let total: usize = ops.iter().map(Unit::wire_len).sum();
     assert_eq!(total, CLIENT.len(), "every byte is accounted for");

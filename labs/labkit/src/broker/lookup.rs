@@ -16,6 +16,11 @@ use std::path::{Path, PathBuf};
 /// `PATH` often lacks them, yet `mosquitto` lives in `/usr/sbin`.
 const SBIN_DIRS: [&str; 3] = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
 
+/// When set, the only directories (`:`-separated, like `PATH`) searched
+/// for broker programs, nginx, chromium and chromedriver, instead of `PATH`
+/// and the `sbin` directories.
+pub const PROGRAMS_VAR: &str = "LABKIT_PROGRAMS_PATH";
+
 /// The environment variables and program search path that broker
 /// resolution is allowed to see.
 ///
