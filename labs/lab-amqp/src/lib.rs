@@ -18,21 +18,33 @@
 //! | [`security`] | `security` | "Virtual hosts and permissions" |
 //! | [`tls`] | `tls` | "Virtual hosts and permissions" (TLS) |
 //! | [`throughput`] | `throughput` | "What safety costs" (a benchmark) |
+//! | [`placement`] | `placement` | "When one broker is not enough" |
+//! | [`failover`] | `failover` | "When one broker is not enough" |
+//! | [`classic_down`] | `classic-down` | "When one broker is not enough" |
+//! | [`minority`] | `minority` | "When one broker is not enough" |
+//! | [`replication`] | `replication` | "When one broker is not enough" (a benchmark) |
 //!
 //! Each scenario is one file named as you type it, declaring its
 //! `SCENARIO` and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`
 //! (plus smaller functions the tests call with a broker's URL); the binary,
 //! the tests and the book all use the same code. [`support`] holds the
 //! shared plumbing, [`admin`] runs `rabbitmqctl` against a private node.
+//! The last five share one private three-node cluster (labkit's
+//! `broker::cluster`), started the first time one of them runs.
 
 pub mod admin;
+pub mod classic_down;
 pub mod consumers;
 pub mod dead_letters;
 pub mod durability;
+pub mod failover;
 pub mod frames;
 mod lab;
 pub mod levelling;
+pub mod minority;
+pub mod placement;
 pub mod queue_props;
+pub mod replication;
 pub mod routing;
 pub mod security;
 pub mod streams;
@@ -60,6 +72,11 @@ pub const SCENARIOS: &[Scenario] = &[
     security::SCENARIO,
     tls::SCENARIO,
     throughput::SCENARIO,
+    placement::SCENARIO,
+    failover::SCENARIO,
+    classic_down::SCENARIO,
+    minority::SCENARIO,
+    replication::SCENARIO,
 ];
 
 /// `url` with its host and port replaced by `proxy`'s: the same broker,

@@ -4,14 +4,16 @@
 //! Scenarios that only publish and consume use `AMQP_URL`, else the
 //! RabbitMQ on port 5672, else a private one; `durability`, `security` and
 //! `tls` always start a private RabbitMQ, because they restart it, add users
-//! or need a TLS listener.
+//! or need a TLS listener; `placement`, `failover`, `classic-down`,
+//! `minority` and `replication` share a private three-node cluster.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use lab_amqp::{
-    LAB, Lab, SCENARIOS, consumers, dead_letters, durability, frames, levelling, queue_props,
-    routing, security, streams, throughput, tls,
+    LAB, Lab, SCENARIOS, classic_down, consumers, dead_letters, durability, failover, frames,
+    levelling, minority, placement, queue_props, replication, routing, security, streams,
+    throughput, tls,
 };
 use labkit::cli::{self, Common};
 
@@ -45,6 +47,11 @@ fn main() -> ExitCode {
                 "security" => security::run(&lab).await?,
                 "tls" => tls::run(&lab).await?,
                 "throughput" => throughput::run(&lab).await?,
+                "placement" => placement::run(&lab).await?,
+                "failover" => failover::run(&lab).await?,
+                "classic-down" => classic_down::run(&lab).await?,
+                "minority" => minority::run(&lab).await?,
+                "replication" => replication::run(&lab).await?,
                 other => unreachable!("clap accepts only listed scenarios, not {other}"),
             };
             cli::finish(&report, &args.common)?;

@@ -13,8 +13,8 @@
 
 use capnp::message::Builder;
 use labkit::cli::Scenario;
-use planus::ReadAsRoot;
 use labkit::report::{Report, Table};
+use planus::ReadAsRoot;
 
 use crate::Lab;
 use crate::formats::{self, capnp_bytes, capnp_reader};
@@ -126,12 +126,12 @@ pub fn fb_v2_bytes() -> Vec<u8> {
     planus::Builder::new().finish(&table, None).to_vec()
 }
 
-/// A field as read: its value, `(absent)`, or planus's error, which is a
-/// value too (the reader decides what a bad field means).
+/// A field as read: its value, or planus's error as Rust prints it, which
+/// is a value too (the reader decides what a bad field means).
 fn cell<T: std::fmt::Display>(read: planus::Result<T>) -> String {
     match read {
         Ok(v) => v.to_string(),
-        Err(e) => format!("error: {}", e.error_kind),
+        Err(e) => format!("Err({:?})", e.error_kind),
     }
 }
 
@@ -139,7 +139,7 @@ fn text(read: planus::Result<Option<&str>>) -> String {
     match read {
         Ok(Some(s)) => s.to_string(),
         Ok(None) => "(absent)".into(),
-        Err(e) => format!("error: {}", e.error_kind),
+        Err(e) => format!("Err({:?})", e.error_kind),
     }
 }
 
@@ -232,7 +232,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
             "charge_id",
             "amount",
             "currency",
-            "note, fee_cents",
+            "note, fee",
         ],
     );
     for s in fb_measure()? {
@@ -245,7 +245,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
             &s.extra,
         ]);
     }
-    fb_table.note("removed: charge_id deleted, so amount_cents reads id 0, the string's offset");
+    fb_table.note("removed: amount_cents is id 0 now, so it reads the old charge_id offset");
     let mut report = Report::new(crate::LAB, "evolution");
     report.table(table);
     report.table(fb_table);

@@ -139,7 +139,7 @@ pub fn flatbuffers() -> anyhow::Result<FlatLayout> {
     found.push((0, 4, format!("root: table at 0 + {table}")));
     let to_vtable = u32_at(&b, table)? as i32; // signed: the vtable may sit either side
     let vtable = usize::try_from(table as i64 - i64::from(to_vtable))?;
-    found.push((table, 4, format!("table: vtable at {table} - {to_vtable}")));
+    found.push((table, 4, format!("table: vtable at {table} - ({to_vtable}) = {vtable}")));
     let vtable_len = u16_at(&b, vtable)?;
     let table_len = u16_at(&b, vtable + 2)?;
     found.push((vtable, 2, format!("vtable: {vtable_len} bytes long")));

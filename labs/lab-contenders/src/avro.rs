@@ -4,7 +4,9 @@
 //! no field tags against protobuf's.
 
 use apache_avro::types::Value;
-use apache_avro::{Reader, Schema, Writer, from_avro_datum, to_avro_datum};
+use apache_avro::reader::datum::GenericDatumReader;
+use apache_avro::writer::datum::GenericDatumWriter;
+use apache_avro::{Reader, Schema, Writer};
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
@@ -52,15 +54,23 @@ pub fn charge_record(n: u64) -> Value {
     ])
 }
 
+/// `value` alone, as `schema` encodes it: no header, no schema, no tags.
+pub fn datum(schema: &Schema, value: Value) -> anyhow::Result<Vec<u8>> {
+    Ok(GenericDatumWriter::builder(schema).build()?.write_value_to_vec(value)?)
+}
+
 // ANCHOR: resolve
 /// Writes charge 7 with [`V1`] and reads it back with `reader`: the
 /// record as the reader sees it, or the library's refusal.
 pub fn read_v1_with(reader: &str) -> anyhow::Result<Result<Value, String>> {
     let writer_schema = Schema::parse_str(V1)?;
     let reader_schema = Schema::parse_str(reader)?;
-    let bytes = to_avro_datum(&writer_schema, charge_record(7))?;
-    Ok(from_avro_datum(&writer_schema, &mut &bytes[..], Some(&reader_schema))
-        .map_err(|e| e.to_string()))
+    let bytes = datum(&writer_schema, charge_record(7))?;
+    let read = GenericDatumReader::builder(&writer_schema)
+        .reader_schema(&reader_schema)
+        .build()
+        .and_then(|reader| reader.read_value(&mut &bytes[..]));
+    Ok(read.map_err(|e| e.to_string()))
 }
 // ANCHOR_END: resolve
 
@@ -104,7 +114,7 @@ pub fn container_file(records: u64) -> anyhow::Result<ContainerFile> {
     let reader = Reader::new(&bytes[..])?;
     let embedded_schema = reader.writer_schema().canonical_form();
     let records_read = reader.filter(Result::is_ok).count();
-    let one_record = to_avro_datum(&schema, charge_record(7))?.len();
+    let one_record = datum(&schema, charge_record(7))?.len();
     Ok(ContainerFile {
         bytes,
         records_read,
@@ -116,7 +126,7 @@ pub fn container_file(records: u64) -> anyhow::Result<ContainerFile> {
 
 /// The bytes of charge 7 in Avro and in protobuf (`crate::pb::Charge`).
 pub fn sizes() -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
-    let avro = to_avro_datum(&Schema::parse_str(V1)?, charge_record(7))?;
+    let avro = datum(&Schema::parse_str(V1)?, charge_record(7))?;
     let pb = prost::Message::encode_to_vec(&crate::pb::Charge {
         charge_id: "ch_0000000007".into(),
         amount_cents: 1_250,

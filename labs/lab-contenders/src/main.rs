@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use lab_contenders::{
-    LAB, Lab, SCENARIOS, jsonrpc, nats_ack, nats_away, nats_cluster, nats_dedup, nats_kv,
-    nats_queue, nats_request, nats_stream, nats_subjects,
+    LAB, Lab, SCENARIOS, avro, jsonrpc, nats_ack, nats_away, nats_cluster, nats_dedup, nats_kv,
+    nats_queue, nats_request, nats_stream, nats_subjects, thrift, twirp,
 };
 use labkit::cli::{self, Common};
 

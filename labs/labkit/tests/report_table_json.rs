@@ -163,3 +163,44 @@ fn long_notes_wrap_within_the_books_column() {
     assert_eq!(words[0], "note:");
     assert_eq!(words.last(), Some(&"run"), "no word is lost");
 }
+
+#[test]
+fn a_table_wider_than_the_books_column_is_wrapped_or_split_and_loses_nothing() {
+    // Two long text columns: the widest wraps.
+    let mut t = Table::new("Deadline", &["what", "with the lab's wrapper", "tonic alone"]);
+    t.row([
+        "status at the client",
+        "DeadlineExceeded (no answer within the 100 ms deadline)",
+        "Cancelled (Timeout expired)",
+    ])
+    .row(["grpc-timeout header sent", "100000u", "100000u"]);
+    // Many numeric columns: split into parts that repeat the first column.
+    let mut wide = Table::new("Wide", &["scenario"]);
+    wide.columns
+        .extend((0..12).map(|i| format!("column number {i}")));
+    wide.row(std::iter::once("first row".to_string()).chain((0..12).map(|i| i.to_string())));
+
+    for table in [&t, &wide] {
+        let text = table.to_string();
+        print!("{text}");
+        for line in text.lines() {
+            assert!(line.chars().count() <= 88, "{line:?} is wider than 88");
+        }
+        let words = |s: &str| {
+            let mut w: Vec<String> = s.split_whitespace().map(String::from).collect();
+            w.sort();
+            w
+        };
+        for cell in table.rows.iter().flatten().chain(&table.columns) {
+            for word in words(cell) {
+                assert!(text.contains(&word), "{word:?} is missing:\n{text}");
+            }
+        }
+    }
+    let wide_text = wide.to_string();
+    assert!(
+        wide_text.matches("first row").count() >= 2,
+        "each part repeats the first column:\n{wide_text}"
+    );
+    assert!(t.to_string().lines().any(|l| l.contains("DeadlineExceeded")));
+}

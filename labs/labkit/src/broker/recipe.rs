@@ -85,7 +85,7 @@ impl Layout {
     /// In a container on the host's own network (a Docker daemon without a
     /// bridge, as in CI): the broker listens on loopback, on ports labkit
     /// picked, instead of on every interface behind a port mapping.
-    #[cfg(feature = "docker")]
+    #[cfg_attr(not(feature = "docker"), allow(dead_code))]
     pub fn host_network(&self) -> bool {
         self.in_container && self.bind != "0.0.0.0"
     }

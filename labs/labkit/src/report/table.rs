@@ -106,6 +106,9 @@ fn width(s: &str) -> usize {
 }
 
 impl fmt::Display for Table {
+    /// Prints the table within [`NOTE_WIDTH`] columns: a table that would be
+    /// wider is split into parts that each repeat the first column, and a
+    /// text column still too wide for its part wraps at spaces.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.column_count();
         let cell = |row: &[String], i: usize| row.get(i).map_or("", String::as_str).to_string();
@@ -117,38 +120,29 @@ impl fmt::Display for Table {
         }
         let right: Vec<bool> = (0..n).map(|i| self.is_numeric_column(i)).collect();
 
-        let line = |cells: Vec<String>| -> String {
-            let mut out = String::from(INDENT);
-            for (i, c) in cells.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(GAP);
-                }
-                let pad = " ".repeat(widths[i] - width(c));
-                if right[i] {
-                    out.push_str(&pad);
-                    out.push_str(c);
-                } else {
-                    out.push_str(c);
-                    out.push_str(&pad);
-                }
-            }
-            out.trim_end().to_string()
-        };
-
         writeln!(f, "{}", self.title)?;
-        if n > 0 {
-            writeln!(
-                f,
-                "{}",
-                line((0..n).map(|i| cell(&self.columns, i)).collect())
-            )?;
-            writeln!(
-                f,
-                "{}",
-                line(widths.iter().map(|w| "-".repeat(*w)).collect())
-            )?;
+        for (k, part) in parts(&widths).iter().enumerate() {
+            if k > 0 {
+                writeln!(f)?;
+            }
+            let limits = fit(
+                part.iter().map(|&i| (widths[i], right[i])).collect(),
+                NOTE_WIDTH.saturating_sub(width(INDENT) + width(GAP) * (part.len() - 1)),
+            );
+            let header: Vec<String> = part.iter().map(|&i| cell(&self.columns, i)).collect();
+            let rule: Vec<String> = limits.iter().map(|w| "-".repeat(*w)).collect();
+            let align: Vec<bool> = part.iter().map(|&i| right[i]).collect();
+            for line in wrapped_row(&header, &limits, &align) {
+                writeln!(f, "{line}")?;
+            }
+            for line in wrapped_row(&rule, &limits, &align) {
+                writeln!(f, "{line}")?;
+            }
             for row in &self.rows {
-                writeln!(f, "{}", line((0..n).map(|i| cell(row, i)).collect()))?;
+                let cells: Vec<String> = part.iter().map(|&i| cell(row, i)).collect();
+                for line in wrapped_row(&cells, &limits, &align) {
+                    writeln!(f, "{line}")?;
+                }
             }
         }
         for note in &self.notes {
@@ -158,6 +152,122 @@ impl fmt::Display for Table {
         }
         Ok(())
     }
+}
+
+/// Column widths that add up to at most `room`: each column as wide as its
+/// widest cell, then the widest text column narrowed (its cells will wrap),
+/// again and again, never below [`MIN_WRAP`].
+fn fit(columns: Vec<(usize, bool)>, room: usize) -> Vec<usize> {
+    let mut limits: Vec<usize> = columns.iter().map(|&(w, _)| w).collect();
+    loop {
+        let total: usize = limits.iter().sum();
+        if total <= room {
+            return limits;
+        }
+        let widest = (0..limits.len())
+            .filter(|&i| !columns[i].1 && limits[i] > MIN_WRAP)
+            .max_by_key(|&i| limits[i]);
+        let Some(i) = widest else {
+            return limits;
+        };
+        limits[i] = limits[i].saturating_sub(total - room).max(MIN_WRAP);
+    }
+}
+
+/// The narrowest a wrapped column is made, so a word or two still fits.
+const MIN_WRAP: usize = 16;
+
+/// The columns of each printed part: all of them when the table fits in
+/// [`NOTE_WIDTH`], else the first column followed by as many of the others
+/// as fit beside it (at least one).
+fn parts(widths: &[usize]) -> Vec<Vec<usize>> {
+    let line = |cols: &[usize]| {
+        width(INDENT)
+            + cols.iter().map(|&i| widths[i]).sum::<usize>()
+            + width(GAP) * cols.len().saturating_sub(1)
+    };
+    let all: Vec<usize> = (0..widths.len()).collect();
+    if widths.len() <= 2 || line(&all) <= NOTE_WIDTH {
+        return if widths.is_empty() { vec![] } else { vec![all] };
+    }
+    let mut parts: Vec<Vec<usize>> = vec![];
+    let mut current = vec![0];
+    for i in 1..widths.len() {
+        let mut tried = current.clone();
+        tried.push(i);
+        if current.len() > 1 && line(&tried) > NOTE_WIDTH {
+            parts.push(std::mem::replace(&mut current, vec![0, i]));
+        } else {
+            current = tried;
+        }
+    }
+    parts.push(current);
+    parts
+}
+
+/// One row as printed lines: each cell wrapped at spaces to its limit (a
+/// longer word is cut), padded, numbers right-aligned.
+fn wrapped_row(cells: &[String], limits: &[usize], right: &[bool]) -> Vec<String> {
+    let pieces: Vec<Vec<String>> = cells
+        .iter()
+        .zip(limits)
+        .map(|(c, &limit)| wrap_cell(c, limit))
+        .collect();
+    let height = pieces.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    (0..height)
+        .map(|k| {
+            let mut out = String::from(INDENT);
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(GAP);
+                }
+                let c = piece.get(k).map_or("", String::as_str);
+                let pad = " ".repeat(limits[i].saturating_sub(width(c)));
+                if right[i] {
+                    out.push_str(&pad);
+                    out.push_str(c);
+                } else {
+                    out.push_str(c);
+                    out.push_str(&pad);
+                }
+            }
+            out.trim_end().to_string()
+        })
+        .collect()
+}
+
+/// A cell as lines of at most `limit` characters, broken at spaces.
+fn wrap_cell(cell: &str, limit: usize) -> Vec<String> {
+    if width(cell) <= limit {
+        return vec![cell.to_string()];
+    }
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in cell.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let line = lines.last_mut().expect("starts with one line");
+            let used = width(line);
+            let space = usize::from(used > 0);
+            if used + space + word.len() <= limit {
+                if space == 1 {
+                    line.push(' ');
+                }
+                line.extend(word.iter());
+                break;
+            }
+            if used > 0 {
+                lines.push(String::new());
+                continue;
+            }
+            // A word longer than the column: cut it.
+            let (head, tail) = word.split_at(limit.max(1));
+            line.extend(head.iter());
+            word = tail.to_vec();
+            lines.push(String::new());
+        }
+    }
+    lines.retain(|l| !l.is_empty());
+    lines
 }
 
 /// A note as lines of at most [`NOTE_WIDTH`] characters, broken at spaces:

@@ -11,11 +11,13 @@
 //! every VM still runs with `-start_epmd false`, so nothing ever starts an
 //! `epmd -daemon` that would escape the watchdogs.
 //!
-//! Joining: every node's config names the first node as its only peer
-//! (`cluster_formation.classic_config.nodes.1`). The first node finds only
-//! itself and forms a cluster of one; the others, booting at the same time,
-//! retry discovery until the first node's database answers and then join
-//! it. That is faster on two cores than booting three separate nodes and
+//! Joining: every node's config lists every node
+//! (`cluster_formation.classic_config.nodes.N`). The nodes boot at the
+//! same time; each takes a cluster-wide lock before it looks for peers, so
+//! the first to get it forms the cluster and the others, one by one, join
+//! it. (A node not in its own list waits for a lock that never comes: the
+//! list must name every node.) That is faster on two cores than booting
+//! three separate nodes and
 //! running `rabbitmqctl join_cluster` on two of them (each `rabbitmqctl`
 //! is an Erlang VM of its own, and joining restarts the node's app).
 //! Production clusters list every node, or use a discovery backend
@@ -65,20 +67,23 @@ impl ClusterRecipe for RabbitMqCluster {
         ports: &[u16],
         secret: &str,
         i: usize,
-        _n: usize,
+        n: usize,
         base: &Options,
     ) -> (String, Options) {
         let name = node_name(i);
         let mut options = base
             .clone()
             .config_line("cluster_formation.peer_discovery_backend = classic_config")
-            .config_line(format!(
-                "cluster_formation.classic_config.nodes.1 = {}",
-                node_name(0)
-            ))
-            // Wait up to a minute for the first node while it boots.
+            // Wait up to a minute for the others while they boot.
             .config_line("cluster_formation.discovery_retry_limit = 240")
             .config_line("cluster_formation.discovery_retry_interval = 250");
+        for peer in 0..n {
+            options = options.config_line(format!(
+                "cluster_formation.classic_config.nodes.{} = {}",
+                peer + 1,
+                node_name(peer)
+            ));
+        }
         options.seat = Some(Seat {
             node: name.clone(),
             epmd_port: ports[0],
