@@ -45,25 +45,55 @@ pub struct ClassicDown {
 /// Fills a durable classic queue on node `home` with `n` persistent and `n`
 /// transient confirmed messages, SIGKILLs that node, asks another node for
 /// the queue, starts the node again and counts what came back.
-pub async fn home_node_killed(cluster: &mut Cluster, home: usize, n: u32) -> anyhow::Result<ClassicDown> {
+pub async fn home_node_killed(
+    cluster: &mut Cluster,
+    home: usize,
+    n: u32,
+) -> anyhow::Result<ClassicDown> {
     let queue = placement::declare(cluster, home, "classic-down", false).await?;
     let home_name = placement::placement(cluster, home, &queue)?.leader;
     let conn = support::connect(cluster.node(home).url()).await?;
     let ch = support::confirmed_channel(&conn).await?;
     for i in 0..n {
-        support::publish(&ch, "", &queue, format!("p{i}").as_bytes(), false, support::persistent()).await?;
-        support::publish(&ch, "", &queue, format!("t{i}").as_bytes(), false, support::transient()).await?;
+        support::publish(
+            &ch,
+            "",
+            &queue,
+            format!("p{i}").as_bytes(),
+            false,
+            support::persistent(),
+        )
+        .await?;
+        support::publish(
+            &ch,
+            "",
+            &queue,
+            format!("t{i}").as_bytes(),
+            false,
+            support::transient(),
+        )
+        .await?;
     }
     cluster.kill(home).await?;
     let other = (home + 1) % cluster.len();
     let conn = support::connect(cluster.node(other).url()).await?;
-    let passive = QueueDeclareOptions { passive: true, ..Default::default() };
-    let asked = conn.create_channel().await?.queue_declare(&queue, passive, FieldTable::default()).await;
+    let passive = QueueDeclareOptions {
+        passive: true,
+        ..Default::default()
+    };
+    let asked = conn
+        .create_channel()
+        .await?
+        .queue_declare(&queue, passive, FieldTable::default())
+        .await;
     let (available_while_down, while_down) = match asked {
         Ok(q) => (true, format!("declare-ok, {} messages", q.message_count())),
         Err(e) => (false, e.to_string()),
     };
-    cluster.start(home).await.context("starting the queue's node again")?;
+    cluster
+        .start(home)
+        .await
+        .context("starting the queue's node again")?;
     let counts = count_bodies(cluster.node(home).url(), &queue).await?;
     // ANCHOR_END: classic
     let back = |p: char| counts.keys().filter(|b| b.starts_with(p)).count() as u32;
@@ -84,12 +114,30 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let home = cluster.len() - 1;
     let d = home_node_killed(&mut cluster, home, 500).await?;
     let mut t = Table::new(
-        format!("A durable classic queue on {}; that node SIGKILLed, then started", short(&d.home)),
-        &["messages (confirmed before the kill)", "sent", "back after the restart"],
+        format!(
+            "A durable classic queue on {}; that node SIGKILLed, then started",
+            short(&d.home)
+        ),
+        &[
+            "messages (confirmed before the kill)",
+            "sent",
+            "back after the restart",
+        ],
     );
-    t.row(["persistent".to_string(), d.persistent_sent.to_string(), d.persistent_back.to_string()]);
-    t.row(["transient".to_string(), d.transient_sent.to_string(), d.transient_back.to_string()]);
-    t.note(format!("while it was down, another node answered: {}", d.while_down));
+    t.row([
+        "persistent".to_string(),
+        d.persistent_sent.to_string(),
+        d.persistent_back.to_string(),
+    ]);
+    t.row([
+        "transient".to_string(),
+        d.transient_sent.to_string(),
+        d.transient_back.to_string(),
+    ]);
+    t.note(format!(
+        "while it was down, another node answered: {}",
+        d.while_down
+    ));
     let mut report = Report::new(crate::LAB, "classic-down");
     report.table(t);
     Ok(report)

@@ -20,9 +20,9 @@ use anyhow::{Context, bail};
 use labkit::broker::Cluster;
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
+use lapin::Channel;
 use lapin::options::BasicPublishOptions;
 use lapin::publisher_confirm::Confirmation;
-use lapin::{BasicProperties, Channel};
 
 use crate::placement::{self, short};
 use crate::{Lab, support};
@@ -60,7 +60,11 @@ pub struct Failover {
 // ANCHOR: publish
 /// Sends `body` until the broker confirms it; returns how many extra
 /// sends that took. A nack or a silent broker both mean "send again".
-pub async fn publish_until_confirmed(ch: &Channel, queue: &str, body: &[u8]) -> anyhow::Result<u32> {
+pub async fn publish_until_confirmed(
+    ch: &Channel,
+    queue: &str,
+    body: &[u8],
+) -> anyhow::Result<u32> {
     for resent in 0..60 {
         let props = support::persistent();
         let sent = ch
@@ -116,7 +120,9 @@ pub async fn count_bodies(url: &str, queue: &str) -> anyhow::Result<BTreeMap<Str
 pub async fn leader_killed(cluster: &mut Cluster, n: u32) -> anyhow::Result<Failover> {
     let queue = placement::declare(cluster, 0, "failover", true).await?;
     let old_leader = placement::placement(cluster, 0, &queue)?.leader;
-    let victim = cluster.index_of(&old_leader).context("the leader is not a node")?;
+    let victim = cluster
+        .index_of(&old_leader)
+        .context("the leader is not a node")?;
     let survivor = (victim + 1) % cluster.len(); // the publisher's node
     let progress = Arc::new(AtomicU32::new(0));
     let url = cluster.node(survivor).url().to_owned();
@@ -131,7 +137,9 @@ pub async fn leader_killed(cluster: &mut Cluster, n: u32) -> anyhow::Result<Fail
     let counts = count_bodies(&url, &queue).await?;
     cluster.start(victim).await?;
     // ANCHOR_END: failover
-    let kept = (0..n).filter(|i| counts.contains_key(&format!("m{i}"))).count() as u32;
+    let kept = (0..n)
+        .filter(|i| counts.contains_key(&format!("m{i}")))
+        .count() as u32;
     let first_after = times.iter().find(|t| **t > killed_at).copied();
     let without_leader = first_after.map(|t| t - killed_at).unwrap_or_default();
     Ok(Failover {
@@ -155,13 +163,19 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         format!("{n} messages, one at a time with confirms; the leader's node SIGKILLed"),
         &["measured", "value"],
     );
-    t.row(["leader before → after", &format!("{} → {}", short(&f.old_leader), short(&f.new_leader))]);
+    t.row([
+        "leader before → after",
+        &format!("{} → {}", short(&f.old_leader), short(&f.new_leader)),
+    ]);
     t.row(["confirmed", &f.confirmed.to_string()]);
     t.row(["confirmed and kept", &f.kept.to_string()]);
     t.row(["confirmed and lost", &f.lost.to_string()]);
     t.row(["sent again (no confirm in 2 s)", &f.resent.to_string()]);
     t.row(["duplicates in the queue", &f.duplicated.to_string()]);
-    t.row(["from the kill to the next confirm", &format!("{} ms", f.without_leader.as_millis())]);
+    t.row([
+        "from the kill to the next confirm",
+        &format!("{} ms", f.without_leader.as_millis()),
+    ]);
     t.note("a duplicate is a resend whose first copy was committed; dedupe by message id");
     let mut report = Report::new(crate::LAB, "failover");
     report.table(t);

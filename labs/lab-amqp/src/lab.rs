@@ -51,7 +51,10 @@ impl Lab {
             .get_or_try_init(|| async {
                 println!("(starting a private three-node RabbitMQ cluster: 10–20 s)");
                 let cluster = broker::cluster(Kind::RabbitMq, 3, Options::new()).await?;
-                println!("(cluster formed in {:.1} s)", cluster.started_in().as_secs_f64());
+                println!(
+                    "(cluster formed in {:.1} s)",
+                    cluster.started_in().as_secs_f64()
+                );
                 anyhow::Ok(Mutex::new(cluster))
             })
             .await?;

@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use labkit::broker::Cluster;
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
@@ -58,7 +58,13 @@ pub async fn two_of_three_stopped(cluster: &mut Cluster) -> anyhow::Result<Minor
     cluster.stop(1).await?;
     cluster.stop(2).await?;
     let pending = ch
-        .basic_publish("", &queue, BasicPublishOptions::default(), b"alone", support::persistent())
+        .basic_publish(
+            "",
+            &queue,
+            BasicPublishOptions::default(),
+            b"alone",
+            support::persistent(),
+        )
         .await?;
     let mut pending = Box::pin(pending);
     let confirmed_alone = tokio::time::timeout(WAIT, &mut pending).await.is_ok();
@@ -90,7 +96,10 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         bail!("the publish was never confirmed after a node returned");
     }
     let mut t = Table::new(
-        format!("A quorum queue; {} left alone, then one node started", short(&m.alone)),
+        format!(
+            "A quorum queue; {} left alone, then one node started",
+            short(&m.alone)
+        ),
         &["moment", "what the publisher saw"],
     );
     let alone = match (m.confirmed_alone, m.channel_open) {
@@ -99,11 +108,14 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         (false, false) => "no confirm; the channel closed".to_string(),
     };
     t.row(["1 node of 3", alone.as_str()]);
-    let after = format!("the same publish confirmed {} ms after", m.after_restore.as_millis());
+    let after = format!(
+        "the same publish confirmed {} ms after",
+        m.after_restore.as_millis()
+    );
     t.row(["2 nodes of 3", after.as_str()]);
     t.row(["messages in the queue", &m.in_queue.to_string()]);
     t.note("no resend was needed: the lone node kept the entry until it could commit it");
     let mut report = Report::new(crate::LAB, "minority");
     report.table(t);
-    Ok(report).context("the minority report")
+    Ok(report)
 }

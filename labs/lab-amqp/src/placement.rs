@@ -46,7 +46,11 @@ fn node_of_pid(pid: &str) -> String {
 fn names(v: &serde_json::Value) -> Vec<String> {
     let mut out: Vec<String> = v
         .as_array()
-        .map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -59,8 +63,15 @@ pub fn placement(cluster: &Cluster, via: usize, queue: &str) -> anyhow::Result<P
     let out = admin::rabbitmqctl(
         cluster.node(via).broker(),
         &[
-            "list_queues", "name", "type", "pid", "leader", "members", "online",
-            "--formatter", "json",
+            "list_queues",
+            "name",
+            "type",
+            "pid",
+            "leader",
+            "members",
+            "online",
+            "--formatter",
+            "json",
         ],
     )?;
     let rows: Vec<serde_json::Value> =
@@ -81,7 +92,13 @@ pub fn placement(cluster: &Cluster, via: usize, queue: &str) -> anyhow::Result<P
         "quorum" => names(&row["online"]),
         _ => members.clone(),
     };
-    Ok(Placement { queue: queue.to_owned(), kind, leader, members, online })
+    Ok(Placement {
+        queue: queue.to_owned(),
+        kind,
+        leader,
+        members,
+        online,
+    })
 }
 // ANCHOR_END: read
 
@@ -101,7 +118,10 @@ pub async fn declare(
         true => table([("x-queue-type", text("quorum"))]),
         false => FieldTable::default(),
     };
-    let durable = QueueDeclareOptions { durable: true, ..Default::default() };
+    let durable = QueueDeclareOptions {
+        durable: true,
+        ..Default::default()
+    };
     ch.queue_declare(&name, durable, args).await?;
     conn.close(200, "declared").await.ok();
     Ok(name)
@@ -113,7 +133,10 @@ pub async fn declare(
 pub async fn both(cluster: &Cluster) -> anyhow::Result<(Placement, Placement)> {
     let classic = declare(cluster, 1, "classic", false).await?;
     let quorum = declare(cluster, 1, "quorum", true).await?;
-    Ok((placement(cluster, 0, &classic)?, placement(cluster, 0, &quorum)?))
+    Ok((
+        placement(cluster, 0, &classic)?,
+        placement(cluster, 0, &quorum)?,
+    ))
 }
 
 /// Short node names for the report: `rabbit2@localhost` → `rabbit2`.

@@ -50,7 +50,11 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         &["queue", "messages/s", "against classic"],
     );
     for (v, r) in [CLASSIC, QUORUM].iter().zip(&rates) {
-        t.row([v.label.to_string(), human_count(*r), fmt_ratio(r / rates[0])]);
+        t.row([
+            v.label.to_string(),
+            human_count(*r),
+            fmt_ratio(r / rates[0]),
+        ]);
     }
     t.note("three nodes on one machine share its cores and disk: a floor, not a forecast");
     let mut report = Report::new(crate::LAB, "replication");

@@ -43,7 +43,11 @@ async fn a_classic_queue_is_gone_with_its_node_and_only_persistent_messages_retu
     let d = classic_down::home_node_killed(c, 2, 200).await.unwrap();
     println!("classic-down: {d:?}");
     assert_eq!(d.home, "rabbit3@localhost");
-    assert!(!d.available_while_down, "declared while down: {}", d.while_down);
+    assert!(
+        !d.available_while_down,
+        "declared while down: {}",
+        d.while_down
+    );
     assert!(d.while_down.contains("404"), "{}", d.while_down);
     assert_eq!(d.persistent_back, 200);
     assert_eq!(d.transient_back, 0);

@@ -35,9 +35,9 @@ pub const ADDED_WITHOUT_DEFAULT: &str = r#"{"type":"record","name":"Charge","nam
   "fields":[{"name":"charge_id","type":"string"},{"name":"amount_cents","type":"long"},
   {"name":"currency","type":"string"},{"name":"customer","type":"string"}]}"#;
 
-/// A reader that narrowed `amount_cents` from long to int.
-pub const NARROWED: &str = r#"{"type":"record","name":"Charge","namespace":"payments",
-  "fields":[{"name":"charge_id","type":"string"},{"name":"amount_cents","type":"int"},
+/// A reader that made `amount_cents` a string: no promotion leads there.
+pub const RETYPED: &str = r#"{"type":"record","name":"Charge","namespace":"payments",
+  "fields":[{"name":"charge_id","type":"string"},{"name":"amount_cents","type":"string"},
   {"name":"currency","type":"string"}]}"#;
 
 /// The chapters' charge `n` as an Avro record of schema [`V1`].
@@ -147,7 +147,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         ("v2: adds method, default \"card\"", V2),
         ("drops currency", WITHOUT_CURRENCY),
         ("adds customer, no default", ADDED_WITHOUT_DEFAULT),
-        ("amount_cents long -> int", NARROWED),
+        ("amount_cents long -> string", RETYPED),
     ] {
         let shown = match read_v1_with(reader)? {
             Ok(v) => fields(&v).join(" "),

@@ -2,6 +2,8 @@
 //!
 //! | module | scenario | section of the chapter |
 //! |---|---|---|
+//! | [`thrift`] | `thrift` | "Thrift" |
+//! | [`avro`] | `avro` | "Avro" |
 //! | [`nats_subjects`] | `nats-subjects` | "NATS: subjects" |
 //! | [`nats_request`] | `nats-request` | "NATS: request and reply" |
 //! | [`nats_queue`] | `nats-queue` | "NATS: queue groups" |
@@ -11,10 +13,9 @@
 //! | [`nats_ack`] | `nats-ack` | "JetStream: acknowledgements" |
 //! | [`nats_kv`] | `nats-kv` | "JetStream: key-value" |
 //! | [`nats_cluster`] | `nats-cluster` | "JetStream: a cluster" |
-//! | [`thrift`] | `thrift` | "Thrift" |
-//! | [`avro`] | `avro` | "Avro" |
 //! | [`twirp`] | `twirp` | "Twirp" |
 //! | [`jsonrpc`] | `jsonrpc` | "JSON-RPC 2.0" |
+//! | [`xmlrpc`] | `xmlrpc` | "XML-RPC, before it" |
 //!
 //! Each scenario is one file named as you type it, declaring its `SCENARIO`
 //! and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`; the tests
@@ -34,6 +35,7 @@ pub mod thrift_service;
 pub mod twirp;
 pub mod twirp_gen;
 pub mod twirp_service;
+pub mod xmlrpc;
 pub mod nats_ack;
 pub mod nats_away;
 pub mod nats_client;
@@ -54,6 +56,8 @@ pub const LAB: &str = "lab-contenders";
 
 /// Every scenario, in the order of the tour and the chapter.
 pub const SCENARIOS: &[Scenario] = &[
+    thrift::SCENARIO,
+    avro::SCENARIO,
     nats_subjects::SCENARIO,
     nats_request::SCENARIO,
     nats_queue::SCENARIO,
@@ -63,5 +67,7 @@ pub const SCENARIOS: &[Scenario] = &[
     nats_ack::SCENARIO,
     nats_kv::SCENARIO,
     nats_cluster::SCENARIO,
+    twirp::SCENARIO,
     jsonrpc::SCENARIO,
+    xmlrpc::SCENARIO,
 ];

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use lab_contenders::{
     LAB, Lab, SCENARIOS, avro, jsonrpc, nats_ack, nats_away, nats_cluster, nats_dedup, nats_kv,
-    nats_queue, nats_request, nats_stream, nats_subjects, thrift, twirp,
+    nats_queue, nats_request, nats_stream, nats_subjects, thrift, twirp, xmlrpc,
 };
 use labkit::cli::{self, Common};
 
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
                 "avro" => avro::run(&lab).await?,
                 "twirp" => twirp::run(&lab).await?,
                 "jsonrpc" => jsonrpc::run(&lab).await?,
+                "xmlrpc" => xmlrpc::run(&lab).await?,
                 other => unreachable!("clap accepts only listed scenarios, not {other}"),
             };
             cli::finish(&report, &args.common)?;

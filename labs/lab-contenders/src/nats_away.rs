@@ -6,11 +6,10 @@
 //! nothing, so the publisher cannot tell. Keeping messages for absent
 //! consumers is JetStream's job (the `nats-stream` scenario).
 
-use futures::StreamExt;
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
-use crate::nats_client::{connect, run_prefix, within_10s};
+use crate::nats_client::{connect, ready, run_prefix};
 use crate::{LAB, Lab};
 
 /// The scenario, as `cargo run -p lab-contenders -- nats-away` runs it.
@@ -54,11 +53,7 @@ pub async fn absence(url: &str) -> anyhow::Result<Absence> {
     first.flush().await?;
     publish_phase(0).await?;
     first.flush().await?;
-    sub.unsubscribe().await?;
-    let mut received = Vec::new();
-    while let Some(m) = within_10s(sub.next()).await? {
-        received.push(m.payload);
-    }
+    let mut received = ready(&mut sub);
     first.drain().await?; // the subscriber goes away...
     publish_phase(1).await?;
     let back = connect(url).await?; // ...and comes back

@@ -55,3 +55,18 @@ pub async fn within_10s<T>(fut: impl std::future::Future<Output = T>) -> anyhow:
         .await
         .map_err(|_| anyhow::anyhow!("NATS did not answer within 10 s"))
 }
+
+/// Every message already delivered to `sub`, without waiting for more.
+///
+/// Call it after the connection's `flush()`: the server sends a PONG only
+/// after every message it had for this connection, and async-nats hands
+/// messages to their subscriptions in the order they arrive, so at that
+/// point everything the server sent so far is here.
+pub fn ready(sub: &mut async_nats::Subscriber) -> Vec<async_nats::Message> {
+    use futures::{FutureExt, StreamExt};
+    let mut got = Vec::new();
+    while let Some(Some(m)) = sub.next().now_or_never() {
+        got.push(m);
+    }
+    got
+}

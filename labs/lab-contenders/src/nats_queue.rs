@@ -6,11 +6,10 @@
 //! every message. No queue is declared anywhere: the group exists as long
 //! as one member is subscribed.
 
-use futures::StreamExt;
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
-use crate::nats_client::{connect, run_prefix, within_10s};
+use crate::nats_client::{connect, ready, run_prefix};
 use crate::{LAB, Lab};
 
 /// The scenario, as `cargo run -p lab-contenders -- nats-queue` runs it.
@@ -57,20 +56,14 @@ pub async fn spread(url: &str, workers: usize) -> anyhow::Result<Spread> {
     let mut seen = vec![0usize; CHARGES];
     let mut per_worker = Vec::new();
     for mut member in members {
-        member.unsubscribe().await?;
-        let mut handled = 0;
-        while let Some(m) = within_10s(member.next()).await? {
+        let handled = ready(&mut member);
+        for m in &handled {
             let n: usize = String::from_utf8_lossy(&m.payload).parse()?;
             seen[n] += 1;
-            handled += 1;
         }
-        per_worker.push(handled);
+        per_worker.push(handled.len());
     }
-    monitor.unsubscribe().await?;
-    let mut watched = 0;
-    while within_10s(monitor.next()).await?.is_some() {
-        watched += 1;
-    }
+    let watched = ready(&mut monitor).len();
     Ok(Spread {
         per_worker,
         handled_twice: seen.iter().filter(|&&k| k > 1).count(),

@@ -7,11 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use futures::StreamExt;
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
-use crate::nats_client::{connect, run_prefix, within_10s};
+use crate::nats_client::{connect, ready, run_prefix};
 use crate::{LAB, Lab};
 
 /// The scenario, as `cargo run -p lab-contenders -- nats-subjects` runs it.
@@ -50,19 +49,12 @@ pub async fn matches(url: &str) -> anyhow::Result<BTreeMap<&'static str, Vec<Str
     }
     client.flush().await?;
     // ANCHOR_END: subscribe
-    // The flush's PONG arrives after every MSG the server sent before it;
-    // unsubscribing then closes each subscription behind what it holds.
     let mut out = BTreeMap::new();
     for (pattern, mut sub) in subs {
-        sub.unsubscribe().await?;
-        let mut got = Vec::new();
-        while let Some(m) = within_10s(sub.next()).await? {
-            got.push(
-                m.subject
-                    .trim_start_matches(&format!("{prefix}."))
-                    .to_owned(),
-            );
-        }
+        let got = ready(&mut sub)
+            .into_iter()
+            .map(|m| m.subject.trim_start_matches(&format!("{prefix}.")).to_owned())
+            .collect();
         out.insert(pattern, got);
     }
     Ok(out)

@@ -10,7 +10,7 @@ use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy};
 
 use crate::ledger::Ledger;
-use crate::thrift_gen::{ChargeRequest, TPaymentsSyncClient};
+use crate::thrift_gen::{ChargeRequest, Refused, TPaymentsSyncClient};
 use crate::thrift_service::{self, Protocol};
 use crate::{LAB, Lab};
 
@@ -70,7 +70,10 @@ pub async fn service() -> anyhow::Result<ServiceRun> {
             charged.push(client.charge(thrift_service::request())?.charge_id);
         }
         let refused = match client.charge(ChargeRequest::new(-5, "EUR".into())) {
-            Err(::thrift::Error::User(e)) => e.to_string(),
+            Err(::thrift::Error::User(e)) => match e.downcast_ref::<Refused>() {
+                Some(refused) => format!("Refused {{ reason: {:?} }}", refused.reason),
+                None => e.to_string(),
+            },
             other => anyhow::bail!("a negative amount was not refused: {other:?}"),
         };
         Ok((charged, refused))
@@ -89,6 +92,21 @@ pub async fn service() -> anyhow::Result<ServiceRun> {
     })
 }
 // ANCHOR_END: service
+
+// ANCHOR: missing
+/// What the generated reader says about a `ChargeRequest` without its
+/// required `currency`: the protocol error's kind and message.
+pub fn missing_field_error() -> anyhow::Result<String> {
+    let partial = thrift_service::request_without_currency()?;
+    Ok(
+        match thrift_service::decode::<ChargeRequest>(&partial, Protocol::Compact) {
+            Ok(r) => format!("decoded without error: {r:?}"),
+            Err(::thrift::Error::Protocol(e)) => format!("{:?}: {}", e.kind, e.message),
+            Err(other) => other.to_string(),
+        },
+    )
+}
+// ANCHOR_END: missing
 
 /// The `thrift` scenario.
 pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
@@ -125,10 +143,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     report.table(t);
 
     let partial = thrift_service::request_without_currency()?;
-    let error = match thrift_service::decode::<ChargeRequest>(&partial, Protocol::Compact) {
-        Ok(r) => format!("decoded without error: {r:?}"),
-        Err(e) => e.to_string(),
-    };
+    let error = missing_field_error()?;
     let mut t = Table::new("A ChargeRequest without its required currency", &["what", "value"]);
     t.row(["bytes (compact)", &hex(&partial)]);
     t.row(["the generated reader says", &error]);

@@ -66,7 +66,6 @@ pub fn decode<T: TSerializable>(bytes: &[u8], protocol: Protocol) -> thrift::Res
 }
 // ANCHOR_END: encode
 
-// ANCHOR: missing
 /// A `ChargeRequest` from an older or careless writer: field 1 only. The
 /// compact protocol writes what it is given; only the reader checks.
 pub fn request_without_currency() -> thrift::Result<Vec<u8>> {
@@ -82,7 +81,6 @@ pub fn request_without_currency() -> thrift::Result<Vec<u8>> {
     out.flush()?;
     Ok(bytes)
 }
-// ANCHOR_END: missing
 
 // ANCHOR: handler
 /// The service's one method, over the ledger. A refusal is the IDL's

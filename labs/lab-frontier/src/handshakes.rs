@@ -39,6 +39,10 @@ pub const ONE_WAY: Duration = Duration::from_millis(5);
 /// The request every connection sends.
 pub const REQUEST: &str = "GET /charges/ch_1";
 
+/// A TLS record holding only a ChangeCipherSpec: type 20, TLS 1.2's
+/// version number, length 1, the value 1.
+const CHANGE_CIPHER_SPEC: [u8; 6] = [20, 3, 3, 0, 1, 1];
+
 /// What one way of connecting cost before its first application byte.
 #[derive(Debug, Clone)]
 pub struct Count {
@@ -111,6 +115,13 @@ pub async fn tcp_tls(certs: &Throwaway) -> anyhow::Result<Count> {
     let mut sent = 0;
     let mut seen = Vec::new();
     for chunk in &conn.chunks {
+        // The client's lone ChangeCipherSpec record is a no-op kept for
+        // middleboxes (RFC 8446 §D.4); it is sent while the server's flight
+        // is still arriving, and does not start a new flight.
+        if chunk.dir == Direction::ToServer && chunk.bytes[..] == CHANGE_CIPHER_SPEC {
+            sent += chunk.bytes.len();
+            continue;
+        }
         let mut app_data = false;
         if chunk.dir == Direction::ToServer {
             sent += chunk.bytes.len();

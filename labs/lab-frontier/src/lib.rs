@@ -6,7 +6,10 @@
 //! | [`handshakes`] | `handshakes` | "QUIC: streams without a queue" — round trips before the first byte |
 //! | [`replay`] | `replay` | "QUIC: streams without a queue" — the replay caveat of 0-RTT |
 //! | [`migration`] | `migration` | "QUIC: streams without a queue" — connection migration |
-//! | [`reactive`] | `reactive` | "Queries that answer back" — a live query from logical decoding, against polling |
+//! | [`sync`] | `sync` | "Local-first sync" — two replicas edited apart, synced over TCP |
+//! | [`reactive`] | `reactive` | "Reactive queries" — a live query from logical decoding, against polling |
+//! | [`batching`] | `batching` | "Batching as an effect" — N lookups, one request |
+//! | [`columnar`] | `columnar` | "Columnar compression" — payments as rows and as columns |
 //!
 //! Each scenario is one file named as you type it, declaring its `SCENARIO`
 //! and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`; the tests
@@ -42,5 +45,8 @@ pub const SCENARIOS: &[Scenario] = &[
     handshakes::SCENARIO,
     replay::SCENARIO,
     migration::SCENARIO,
+    sync::SCENARIO,
     reactive::SCENARIO,
+    batching::SCENARIO,
+    columnar::SCENARIO,
 ];

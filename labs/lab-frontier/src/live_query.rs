@@ -173,7 +173,9 @@ pub fn parse(line: &str) -> anyhow::Result<Change> {
 fn columns_of(mut s: &str) -> anyhow::Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     while !s.is_empty() {
-        let open = s.find('[').ok_or_else(|| anyhow::anyhow!("no type in {s}"))?;
+        let open = s
+            .find('[')
+            .ok_or_else(|| anyhow::anyhow!("no type in {s}"))?;
         let name = s[..open].to_owned();
         let colon = s[open..]
             .find("]:")

@@ -5,7 +5,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use lab_frontier::{LAB, Lab, SCENARIOS, handshakes, hol, migration, reactive, replay};
+use lab_frontier::{
+    LAB, Lab, SCENARIOS, batching, columnar, handshakes, hol, migration, reactive, replay, sync,
+};
 use labkit::cli::{self, Common};
 
 #[derive(Parser)]
@@ -32,7 +34,10 @@ fn main() -> ExitCode {
                 "handshakes" => handshakes::run(&lab).await?,
                 "replay" => replay::run(&lab).await?,
                 "migration" => migration::run(&lab).await?,
+                "sync" => sync::run(&lab).await?,
                 "reactive" => reactive::run(&lab).await?,
+                "batching" => batching::run(&lab).await?,
+                "columnar" => columnar::run(&lab).await?,
                 other => unreachable!("clap accepts only listed scenarios, not {other}"),
             };
             cli::finish(&report, &args.common)?;

@@ -225,7 +225,14 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let mut report = Report::new(crate::LAB, SCENARIO.name);
     let mut t = Table::new(
         format!("Watching `{}`", QUERY.sql()),
-        &["client", "deltas", "bytes in", "bytes out", "median delay", "worst delay"],
+        &[
+            "client",
+            "deltas",
+            "bytes in",
+            "bytes out",
+            "median delay",
+            "worst delay",
+        ],
     );
     for (name, seen) in [("logical decoding", &o.stream), ("polling", &o.polling)] {
         let mut d = delays(&o.writes, seen);
@@ -262,7 +269,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
             } else {
                 String::new()
             };
-            deltas.row([sql.to_string(), stream, poll]);
+            deltas.row([short(sql), stream, poll]);
         }
         if interval.is_empty() {
             let poll = polls.next().map(|(_, d)| show(d)).unwrap_or_default();
@@ -273,6 +280,15 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     report.table(deltas);
     report.value("live_result_matches_query", o.live_rows == o.final_rows);
     Ok(report)
+}
+
+/// A write, shortened to fit the table.
+fn short(sql: &str) -> String {
+    sql.replace("INSERT INTO payments VALUES ", "insert ")
+        .replace("UPDATE payments SET ", "update ")
+        .replace("DELETE FROM payments WHERE ", "delete where ")
+        .replace(" WHERE ", " where ")
+        .replace(" AND ", " and ")
 }
 
 fn show(deltas: &[Delta]) -> String {

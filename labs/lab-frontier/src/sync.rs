@@ -107,7 +107,8 @@ pub async fn sync(doc: &Doc, stream: &mut TcpStream) -> anyhow::Result<()> {
                 answered = true;
             }
             (STEP2, update) => {
-                doc.transact_mut().apply_update(Update::decode_v1(&update)?)?;
+                doc.transact_mut()
+                    .apply_update(Update::decode_v1(&update)?)?;
                 applied = true;
             }
             (other, _) => anyhow::bail!("unknown sync message type {other}"),
@@ -144,6 +145,9 @@ pub async fn sync_pair(dialer: &Doc, listener: &Doc) -> anyhow::Result<Moved> {
     })
 }
 
+/// The length of each of the first ten ledger lines, newline included.
+const LINE_LEN: u32 = 33;
+
 /// The shared starting point: a ledger of `lines` payment notes, made by
 /// replica 1 and copied to replica 2 while they were still together.
 pub fn base(lines: usize) -> (Doc, Doc) {
@@ -166,13 +170,14 @@ pub fn base(lines: usize) -> (Doc, Doc) {
 }
 
 // ANCHOR: offline
-/// What each replica does while disconnected: both touch the first line,
-/// one deletes a line the other edits inside.
+/// What each replica does while disconnected: both add a line at the
+/// top; A notes a refund on the first payment, B deletes the second.
 pub fn edit_apart(a: &Doc, b: &Doc) {
     insert(a, 0, "[A] reconciled\n");
-    insert(a, 60, " (refund)");
+    let end_of_first = 15 + LINE_LEN - 1; // before its newline
+    insert(a, end_of_first, " (refund)");
     insert(b, 0, "[B] exported\n");
-    remove(b, 40, 40);
+    remove(b, 13 + LINE_LEN, LINE_LEN);
 }
 // ANCHOR_END: offline
 
@@ -223,13 +228,13 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let mut t = Table::new(
         "Syncing two replicas edited apart (bytes on the wire)",
         &[
-            "ledger lines",
+            "lines",
             "A → B",
             "B → A",
-            "whole doc A",
-            "whole doc B",
-            "late joiner gets",
-            "all equal",
+            "whole A",
+            "whole B",
+            "late joiner",
+            "equal",
         ],
     );
     for lines in [10, 100, 1000] {
@@ -248,7 +253,8 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
             if equal { "yes" } else { "NO" }.to_string(),
         ]);
     }
-    t.note("A → B: A's state vector and A's answer to B's; the late joiner starts empty");
+    t.note("A → B: A's state vector and its answer to B's; whole: the document as one update");
+    t.note("late joiner: what an empty replica receives when it syncs with A");
     report.table(t);
     let o = measure(3).await?;
     let mut merged = Table::new("The merged ledger (3 lines to start)", &["line"]);

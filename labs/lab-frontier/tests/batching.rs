@@ -18,10 +18,16 @@ async fn the_batcher_sends_one_request_naming_each_distinct_id_once() {
     let mut distinct = ids.clone();
     distinct.sort_unstable();
     distinct.dedup();
-    assert!(distinct.len() < ids.len(), "the statement repeats a customer");
+    assert!(
+        distinct.len() < ids.len(),
+        "the statement repeats a customer"
+    );
     let c = cost(Handler::Batched, &ids).await.unwrap();
     assert_eq!(c.requests, 1);
     assert_eq!(c.ids_sent, distinct.len());
     let expected: Vec<String> = ids.iter().map(|id| name_of(&id.to_string())).collect();
-    assert_eq!(c.names, expected, "each caller got its own answer, in order");
+    assert_eq!(
+        c.names, expected,
+        "each caller got its own answer, in order"
+    );
 }

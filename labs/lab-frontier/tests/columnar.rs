@@ -10,11 +10,17 @@ fn for_one_payment_arrow_ipc_costs_more_than_protobuf() {
 }
 
 #[test]
-fn print_sizes() {
-    for n in [1, 10, 100, 1000, 10_000] {
-        eprintln!("{:?}", sizes(n).unwrap());
-    }
-    panic!();
+fn for_ten_thousand_payments_typed_columns_plus_zstd_are_under_half_of_rows_plus_zstd() {
+    let s = sizes(10_000).unwrap();
+    assert!(2 * s.typed_zstd < s.protobuf_zstd, "{s:?}");
+    assert!(s.protobuf_zstd < s.protobuf, "{s:?}");
+}
+
+#[test]
+fn arrow_ipc_with_zstd_alone_does_not_beat_protobuf_with_zstd_on_these_payments() {
+    let s = sizes(10_000).unwrap();
+    assert!(s.arrow_zstd > s.protobuf_zstd, "{s:?}");
+    assert!(s.arrow_then_zstd > s.protobuf_zstd, "{s:?}");
 }
 
 #[test]

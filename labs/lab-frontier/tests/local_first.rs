@@ -7,9 +7,18 @@ use lab_frontier::sync::{self, measure};
 #[tokio::test]
 async fn replicas_edited_apart_converge_whichever_side_dials() {
     let o = measure(100).await.unwrap();
-    assert_eq!(o.a_dials.0, o.a_dials.1, "A dialled B: the two texts differ");
-    assert_eq!(o.b_dials.0, o.b_dials.1, "B dialled A: the two texts differ");
-    assert_eq!(o.a_dials.0, o.b_dials.0, "the order of the sync changed the result");
+    assert_eq!(
+        o.a_dials.0, o.a_dials.1,
+        "A dialled B: the two texts differ"
+    );
+    assert_eq!(
+        o.b_dials.0, o.b_dials.1,
+        "B dialled A: the two texts differ"
+    );
+    assert_eq!(
+        o.a_dials.0, o.b_dials.0,
+        "the order of the sync changed the result"
+    );
     for edit in ["[A] reconciled", "[B] exported", " (refund)"] {
         assert!(o.a_dials.0.contains(edit), "the merge lost {edit:?}");
     }
@@ -46,8 +55,12 @@ fn concurrent_inserts_at_the_same_place_keep_both() {
     let (ua, ub) = (sync::whole(&a), sync::whole(&b));
     use yrs::updates::decoder::Decode;
     use yrs::{Transact, Update};
-    a.transact_mut().apply_update(Update::decode_v1(&ub).unwrap()).unwrap();
-    b.transact_mut().apply_update(Update::decode_v1(&ua).unwrap()).unwrap();
+    a.transact_mut()
+        .apply_update(Update::decode_v1(&ub).unwrap())
+        .unwrap();
+    b.transact_mut()
+        .apply_update(Update::decode_v1(&ua).unwrap())
+        .unwrap();
     let (ta, tb) = (sync::text_of(&a), sync::text_of(&b));
     assert_eq!(ta, tb);
     assert!(ta.starts_with("xy") || ta.starts_with("yx"), "{ta:?}");

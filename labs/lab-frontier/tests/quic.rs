@@ -62,7 +62,9 @@ async fn round_trips_before_the_first_byte() {
 #[tokio::test]
 async fn replayed_early_data_runs_twice_unless_tickets_are_single_use() {
     let certs = certs();
-    let open = replay::replay(&certs, Tickets::Reusable).await.expect("replay");
+    let open = replay::replay(&certs, Tickets::Reusable)
+        .await
+        .expect("replay");
     assert!(open.early_accepted, "{open:?}");
     assert_eq!(open.carried_out, 2, "reusable tickets: {open:?}");
     let guarded = replay::replay(&certs, Tickets::SingleUse)
@@ -78,7 +80,10 @@ async fn replayed_early_data_runs_twice_unless_tickets_are_single_use() {
 #[tokio::test]
 async fn a_moved_client_keeps_its_connection() {
     let moved = migration::migrate(&certs()).await.expect("migration");
-    assert_eq!(moved.before.connection, moved.upload.connection, "{moved:?}");
+    assert_eq!(
+        moved.before.connection, moved.upload.connection,
+        "{moved:?}"
+    );
     assert_ne!(moved.before.from, moved.upload.from, "{moved:?}");
     assert_eq!(moved.client_addresses, 2, "{moved:?}");
     assert!(moved.datagrams_after_move > 0, "{moved:?}");

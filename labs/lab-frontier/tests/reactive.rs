@@ -7,14 +7,21 @@ use lab_frontier::reactive::{FLICKER_ID, measure};
 #[tokio::test]
 async fn the_stream_turns_each_commit_into_exactly_the_result_changes() {
     let o = measure().await.unwrap();
-    assert_eq!(o.stream.batches.len(), o.writes.len(), "one batch per commit");
+    assert_eq!(
+        o.stream.batches.len(),
+        o.writes.len(),
+        "one batch per commit"
+    );
     for (w, (_, seen)) in o.writes.iter().zip(&o.stream.batches) {
         let (mut seen, mut truth) = (seen.clone(), w.truth.clone());
         seen.sort();
         truth.sort();
         assert_eq!(seen, truth, "after {}", w.sql);
     }
-    assert_eq!(o.live_rows, o.final_rows, "the live result is the query's result");
+    assert_eq!(
+        o.live_rows, o.final_rows,
+        "the live result is the query's result"
+    );
 }
 
 #[tokio::test]

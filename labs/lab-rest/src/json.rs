@@ -143,7 +143,10 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     report.chart(
         "json",
         BarChart::new("JSON cost per reading, by document size", "ns per reading")
-            .categories(SIZES.iter().map(|n| format!("{n} readings")))
+            .categories(SIZES.iter().map(|&n| match n {
+                1 => "1 reading".to_string(),
+                n => format!("{n} readings"),
+            }))
             .series("encode", per_record_ns.iter().map(|p| p.0))
             .series("decode", per_record_ns.iter().map(|p| p.1))
             .to_svg(),

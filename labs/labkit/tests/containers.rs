@@ -199,6 +199,15 @@ async fn redis_container_delivers_pubsub() {
 
 #[tokio::test]
 #[ignore = "needs a Docker engine with the broker images: .ci/docker test runs it"]
+async fn postgres_container_trusts_a_login() {
+    let broker = container(Kind::Postgres).await;
+    // A fresh connection: the startup message for user postgres is answered
+    // AuthenticationOk, no password asked (the image was told to trust).
+    broker.probe().await.unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker engine with the broker images: .ci/docker test runs it"]
 async fn container_is_removed_when_the_handle_drops() {
     let me = std::process::id();
     let broker = container(Kind::Redis).await;

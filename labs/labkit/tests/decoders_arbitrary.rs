@@ -11,7 +11,9 @@
 //! length field of 2^32 allocated 4 GiB" into a failed allocation, so the
 //! test process aborts instead of quietly overcommitting.
 
-use labkit::wire::{Decoded, Decoder, Unit, amqp, http1, http2, mqtt, nats, websocket};
+use labkit::wire::{
+    Decoded, Decoder, Unit, amqp, capnp, http1, http2, mqtt, nats, websocket, zmtp,
+};
 
 /// xorshift64*: enough randomness to shake a parser, and reproducible.
 struct Rng(u64);
@@ -85,6 +87,19 @@ fn decode_all(stream: &[u8]) {
         check("mqtt", &d.decode(stream), stream);
     }
     check("amqp", &amqp::Frames.decode(stream), stream);
+    check("capnp", &capnp::Messages.decode(stream), stream);
+    // ZMTP twice: as it comes, and behind a valid greeting so that random
+    // bytes reach the frame parser.
+    let mut greeted = zmtp::greeting("NULL", false).to_vec();
+    greeted.extend_from_slice(stream);
+    for s in [stream, &greeted[..]] {
+        let z = zmtp::Frames.decode(s);
+        check("zmtp", &z, s);
+        let _ = zmtp::messages(&z.units);
+        for f in &z.units {
+            let _ = (f.command_data(), f.properties());
+        }
+    }
     let ops = nats::Ops.decode(stream);
     check("nats", &ops, stream);
     for op in &ops.units {
@@ -131,6 +146,13 @@ fn real_streams() -> Vec<Vec<u8>> {
         b"INFO {\"version\":\"2.9.10\"}\r\nMSG pay.charge 2 _INBOX.q7 5\r\nhello\r\nHMSG _INBOX.q7 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\n-ERR 'x'\r\nPING\r\n".to_vec(),
         b"CONNECT {}\r\nSUB pay.* workers 2\r\nPUB pay.charge _INBOX.q7 5\r\nhello\r\nHPUB pay.charge 28 33\r\nNATS/1.0\r\nNats-Msg-Id: 1\r\n\r\nhello\r\nUNSUB 1 1\r\n".to_vec(),
         b"AMQP\x00\x00\x09\x01\x01\x00\x00\x00\x00\x00\x04\x00\x0a\x00\x0a\xce\x08\x00\x00\x00\x00\x00\x00\xce\x01\x00\x01\x00\x00\x00\x04\x00\x3c\x00\x28\xce\x02\x00\x01\x00\x00\x00\x0e\x00\x3c\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\xce\x03\x00\x01\x00\x00\x00\x02hi\xce".to_vec(),
+        [
+            &zmtp::greeting("NULL", false)[..],
+            b"\x04\x19\x05READY\x0bSocket-Type\x00\x00\x00\x03REQ\x01\x00\x00\x05hello",
+        ]
+        .concat(),
+        // Cap'n Proto: a Bootstrap (question 0), one segment of 5 words.
+        b"\x00\x00\x00\x00\x05\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00".to_vec(),
     ]
 }
 
@@ -197,6 +219,14 @@ fn hostile_lengths_allocate_nothing_big() {
         // A chunk that ends at usize::MAX - 1: `end + 2` must not overflow.
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffec\r\nab".to_vec(),
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffd\r\n".to_vec(),
+        // Cap'n Proto: 512 segments of 2^32 - 1 words each announced.
+        [&511u32.to_le_bytes()[..], &[0xff; 4 * 512]].concat(),
+        // ZMTP: a long frame of 2^64 - 1 bytes after the greeting.
+        [
+            &zmtp::greeting("NULL", false)[..],
+            b"\x02\xff\xff\xff\xff\xff\xff\xff\xffab",
+        ]
+        .concat(),
     ];
     for stream in &hostile {
         decode_all(stream);
@@ -207,10 +237,14 @@ fn hostile_lengths_allocate_nothing_big() {
 }
 
 /// Inputs `cargo fuzz` found that once broke a decoder, each kept for good.
-/// (None yet: 10 minutes per target found no crash; see `fuzz/README.md`.)
 #[test]
 fn fuzz_findings() {
-    let findings: &[&[u8]] = &[];
+    let findings: &[&[u8]] = &[
+        // ZMTP: a READY whose name holds a byte that is not UTF-8 (0xb0).
+        // `command_data` skipped `name.len()` bytes of the lossy name, where
+        // U+FFFD takes three, and sliced past the frame's end.
+        b"\xff\x00\x00\x00\x00\x00\x00\x00\x00\x7f\x03\x01NULL\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00z\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x04\x06\x05RE\xb0ADY|\rS\x7fcket-Type\x00xxx~xxxx2222222xx\xff\x00\x00\x00\x00\x00\x00\x00\x00",
+    ];
     for stream in findings {
         decode_all(stream);
     }

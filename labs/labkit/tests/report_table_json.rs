@@ -167,7 +167,10 @@ fn long_notes_wrap_within_the_books_column() {
 #[test]
 fn a_table_wider_than_the_books_column_is_wrapped_or_split_and_loses_nothing() {
     // Two long text columns: the widest wraps.
-    let mut t = Table::new("Deadline", &["what", "with the lab's wrapper", "tonic alone"]);
+    let mut t = Table::new(
+        "Deadline",
+        &["what", "with the lab's wrapper", "tonic alone"],
+    );
     t.row([
         "status at the client",
         "DeadlineExceeded (no answer within the 100 ms deadline)",
@@ -202,5 +205,9 @@ fn a_table_wider_than_the_books_column_is_wrapped_or_split_and_loses_nothing() {
         wide_text.matches("first row").count() >= 2,
         "each part repeats the first column:\n{wide_text}"
     );
-    assert!(t.to_string().lines().any(|l| l.contains("DeadlineExceeded")));
+    assert!(
+        t.to_string()
+            .lines()
+            .any(|l| l.contains("DeadlineExceeded"))
+    );
 }

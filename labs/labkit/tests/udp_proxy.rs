@@ -29,7 +29,7 @@ async fn round(proxy: &UdpProxy, n: u8) -> Vec<u8> {
         client.send(&[i]).await.unwrap();
         let mut buf = [0; 16];
         if let Ok(Ok(_)) =
-            tokio::time::timeout(Duration::from_millis(200), client.recv(&mut buf)).await
+            tokio::time::timeout(Duration::from_millis(50), client.recv(&mut buf)).await
         {
             back.push(buf[0]);
         }

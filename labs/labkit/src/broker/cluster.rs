@@ -23,10 +23,10 @@
 //! | `cluster/nats.rs` | | routes to the first node, JetStream's meta leader elected |
 //!
 //! A kind that clusters implements [`ClusterRecipe`] in `cluster/<kind>.rs`
-//! and adds one line to [`recipe_for`]. Its nodes start in parallel (a
-//! RabbitMQ node boots in 2–5 s of CPU; three at once take about as long as
-//! the slowest), and [`cluster`] returns only when the recipe has checked
-//! that every node sees every other as a member.
+//! and adds one line to [`recipe_for`]. Its seed nodes start first, then
+//! all the others in parallel (a RabbitMQ node boots in 2–5 s of CPU), and
+//! [`cluster`] returns only when the recipe has checked that every node
+//! sees every other as a member.
 //!
 //! A production cluster puts its nodes on separate machines (or at least
 //! separate disks and power), so that one failure takes one node; here
@@ -63,6 +63,12 @@ pub(crate) struct Seat {
 pub(crate) trait ClusterRecipe: Sync {
     /// How many ports the shared helpers need.
     fn shared_ports(&self) -> usize;
+
+    /// How many nodes start first, before the rest start together (those
+    /// that form the cluster the others join); by default none, all at once.
+    fn seeds(&self) -> usize {
+        0
+    }
 
     /// The processes every node relies on, started first in one group of
     /// their own (empty when nodes need nothing shared).
@@ -186,28 +192,34 @@ pub async fn cluster(kind: Kind, n: usize, options: Options) -> Result<Cluster, 
     let shared = start_shared(kind, recipe.shared(&ports, &lookup)).await?;
     let secret = secret();
 
-    let mut tasks = tokio::task::JoinSet::new();
-    for i in 0..n {
-        let (name, node_options) = recipe.node(&ports, &secret, i, n, &options);
-        tasks.spawn(async move {
-            let broker = super::private(kind, node_options).await;
-            (i, name, broker)
-        });
-    }
     let mut started: Vec<Option<Node>> = (0..n).map(|_| None).collect();
     let mut first_error = None;
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok((i, name, Ok(broker))) => started[i] = Some(Node { name, broker }),
-            Ok((_, _, Err(e))) => {
-                first_error.get_or_insert(e);
+    let seeds = recipe.seeds().min(n);
+    for wave in [0..seeds, seeds..n] {
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in wave {
+            let (name, node_options) = recipe.node(&ports, &secret, i, n, &options);
+            tasks.spawn(async move {
+                let broker = super::private(kind, node_options).await;
+                (i, name, broker)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((i, name, Ok(broker))) => started[i] = Some(Node { name, broker }),
+                Ok((_, _, Err(e))) => {
+                    first_error.get_or_insert(e);
+                }
+                Err(e) => {
+                    first_error.get_or_insert(BrokerError::io(
+                        "starting a cluster node",
+                        std::io::Error::other(e),
+                    ));
+                }
             }
-            Err(e) => {
-                first_error.get_or_insert(BrokerError::io(
-                    "starting a cluster node",
-                    std::io::Error::other(e),
-                ));
-            }
+        }
+        if first_error.is_some() {
+            break;
         }
     }
     let nodes: Vec<Node> = started.into_iter().flatten().collect();

@@ -83,9 +83,13 @@ impl Frame {
     }
 
     /// A command's data after its name (empty for other units).
+    ///
+    /// The name's length is the body's first byte, not `name.len()`: a name
+    /// that is not UTF-8 is shown with U+FFFD, three bytes per bad byte
+    /// (found by `cargo fuzz`, kept in `tests/decoders_arbitrary.rs`).
     pub fn command_data(&self) -> &[u8] {
-        match self.kind {
-            Kind::Command { ref name } => &self.body[1 + name.len()..],
+        match (&self.kind, self.body.first()) {
+            (Kind::Command { .. }, Some(&n)) => self.body.get(1 + n as usize..).unwrap_or(&[]),
             _ => &[],
         }
     }

@@ -44,6 +44,10 @@ impl ClusterRecipe for NatsCluster {
         1 // the first node's cluster (route) port, known to every node
     }
 
+    fn seeds(&self) -> usize {
+        0 // all at once: a server retries its routes until the seed answers
+    }
+
     fn shared(&self, _ports: &[u16], _lookup: &Lookup) -> Vec<Launch> {
         Vec::new() // nothing shared: the servers find each other by routes
     }

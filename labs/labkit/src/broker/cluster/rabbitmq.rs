@@ -11,15 +11,14 @@
 //! every VM still runs with `-start_epmd false`, so nothing ever starts an
 //! `epmd -daemon` that would escape the watchdogs.
 //!
-//! Joining: every node's config lists every node
-//! (`cluster_formation.classic_config.nodes.N`). The nodes boot at the
-//! same time; each takes a cluster-wide lock before it looks for peers, so
-//! the first to get it forms the cluster and the others, one by one, join
-//! it. (A node not in its own list waits for a lock that never comes: the
-//! list must name every node.) That is faster on two cores than booting
-//! three separate nodes and
-//! running `rabbitmqctl join_cluster` on two of them (each `rabbitmqctl`
-//! is an Erlang VM of its own, and joining restarts the node's app).
+//! Joining, by classic peer discovery: the first node starts alone and
+//! names only itself, so it forms a cluster of one. Once it answers, the
+//! others boot at the same time, each naming the first node as its peer;
+//! each takes the discovery lock (held on the first node, so they join one
+//! at a time, about a second each) and joins. Booting all three at once
+//! does not work on RabbitMQ 3.10: fresh nodes that list each other wait
+//! for a peer that already has a database, and none has. Joining by hand
+//! (`rabbitmqctl join_cluster`) costs a CLI VM and an app restart per node.
 //! Production clusters list every node, or use a discovery backend
 //! (DNS, Kubernetes, Consul, etcd) that also takes a lock, so that nodes
 //! booting together cannot form two clusters.
@@ -49,6 +48,10 @@ fn rabbitmqctl(lookup: &Lookup) -> PathBuf {
 }
 
 impl ClusterRecipe for RabbitMqCluster {
+    fn seeds(&self) -> usize {
+        1
+    }
+
     fn shared_ports(&self) -> usize {
         1 // epmd
     }
@@ -67,7 +70,7 @@ impl ClusterRecipe for RabbitMqCluster {
         ports: &[u16],
         secret: &str,
         i: usize,
-        n: usize,
+        _n: usize,
         base: &Options,
     ) -> (String, Options) {
         let name = node_name(i);
@@ -77,11 +80,17 @@ impl ClusterRecipe for RabbitMqCluster {
             // Wait up to a minute for the others while they boot.
             .config_line("cluster_formation.discovery_retry_limit = 240")
             .config_line("cluster_formation.discovery_retry_interval = 250");
-        for peer in 0..n {
+        // The first node names only itself and forms a cluster of one; each
+        // other names the first and itself (a node missing from its own
+        // list waits forever for the discovery lock).
+        let mut peers = vec![node_name(0)];
+        if i > 0 {
+            peers.push(name.clone());
+        }
+        for (k, peer) in peers.iter().enumerate() {
             options = options.config_line(format!(
-                "cluster_formation.classic_config.nodes.{} = {}",
-                peer + 1,
-                node_name(peer)
+                "cluster_formation.classic_config.nodes.{} = {peer}",
+                k + 1
             ));
         }
         options.seat = Some(Seat {

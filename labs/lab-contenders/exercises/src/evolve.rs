@@ -1,0 +1,22 @@
+//! `contenders-avro-evolve`: version 3 of the charge's Avro schema.
+//!
+//! Grade with `cargo exercises grade contenders-avro-evolve`.
+
+// ANCHOR: starter
+/// Version 3 of the charge: version 1's three fields and `refunded_cents`,
+/// a long, so that a v3 reader reads every record v1 ever wrote (they hold
+/// no refund: read it as 0) and a v1 reader still reads v3's records.
+pub fn v3_schema() -> &'static str {
+    // TODO: add the `refunded_cents` field so old records still read.
+    r#"{
+      "type": "record",
+      "name": "Charge",
+      "namespace": "payments",
+      "fields": [
+        {"name": "charge_id", "type": "string"},
+        {"name": "amount_cents", "type": "long"},
+        {"name": "currency", "type": "string"}
+      ]
+    }"#
+}
+// ANCHOR_END: starter

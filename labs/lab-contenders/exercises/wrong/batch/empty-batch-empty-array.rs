@@ -1,0 +1,21 @@
+//! Wrong: answers an empty batch with an empty array instead of one Invalid Request error.
+//!
+//! A known-wrong answer to `contenders-jsonrpc-batch`, which the grading
+//! tests must refuse (`cargo exercises verify` checks that they do).
+
+use lab_contenders::jsonrpc_service::{PARSE_ERROR, call, error};
+use lab_contenders::ledger::Ledger;
+use serde_json::Value;
+
+pub fn handle(ledger: &Ledger, text: &str) -> Option<String> {
+    let answer = match serde_json::from_str::<Value>(text) {
+        Err(e) => Some(error(Value::Null, PARSE_ERROR, Some(e.to_string()))),
+        Ok(Value::Array(calls)) if calls.is_empty() => Some(Value::Array(vec![])),
+        Ok(Value::Array(calls)) => {
+            let answers: Vec<Value> = calls.iter().filter_map(|c| call(ledger, c)).collect();
+            (!answers.is_empty()).then_some(Value::Array(answers))
+        }
+        Ok(one) => call(ledger, &one),
+    };
+    answer.map(|a| a.to_string())
+}

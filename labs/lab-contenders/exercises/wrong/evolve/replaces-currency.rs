@@ -1,0 +1,17 @@
+//! Wrong: renames `currency` to `refunded_cents` in place, as if fields were matched by position.
+//!
+//! A known-wrong answer to `contenders-avro-evolve`, which the grading tests
+//! must refuse (`cargo exercises verify` checks that they do).
+
+pub fn v3_schema() -> &'static str {
+    r#"{
+      "type": "record",
+      "name": "Charge",
+      "namespace": "payments",
+      "fields": [
+        {"name": "charge_id", "type": "string"},
+        {"name": "amount_cents", "type": "long"},
+        {"name": "refunded_cents", "type": "long", "default": 0}
+      ]
+    }"#
+}
