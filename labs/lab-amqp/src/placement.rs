@@ -37,10 +37,23 @@ pub struct Placement {
     pub online: Vec<String>,
 }
 
-/// `<rabbit2@localhost.1669.3412.0>` → `rabbit2@localhost`.
-fn node_of_pid(pid: &str) -> String {
-    let inner = pid.trim_start_matches('<');
-    inner.split('.').next().unwrap_or(inner).to_owned()
+/// The nodes that list `queue` among their own (`list_queues --local`):
+/// for a classic queue, the one node whose process holds it. (The `pid`
+/// column would not say: the CLI prints it without the node's name.)
+fn home_nodes(cluster: &Cluster, queue: &str) -> anyhow::Result<Vec<String>> {
+    let mut homes = Vec::new();
+    for node in cluster.nodes() {
+        let out = admin::rabbitmqctl(
+            node.broker(),
+            &["list_queues", "name", "--local", "--formatter", "json"],
+        )?;
+        let rows: Vec<serde_json::Value> =
+            serde_json::from_str(&out).context("rabbitmqctl list_queues printed no JSON")?;
+        if rows.iter().any(|r| r["name"] == queue) {
+            homes.push(node.name().to_owned());
+        }
+    }
+    Ok(homes)
 }
 
 fn names(v: &serde_json::Value) -> Vec<String> {
@@ -84,8 +97,8 @@ pub fn placement(cluster: &Cluster, via: usize, queue: &str) -> anyhow::Result<P
     let (leader, members) = match row["leader"].as_str() {
         Some(leader) if kind == "quorum" => (leader.to_owned(), names(&row["members"])),
         _ => {
-            let node = node_of_pid(row["pid"].as_str().unwrap_or(""));
-            (node.clone(), vec![node])
+            let homes = home_nodes(cluster, queue)?;
+            (homes.first().cloned().unwrap_or_default(), homes)
         }
     };
     let online = match kind.as_str() {

@@ -48,7 +48,8 @@ async fn a_classic_queue_is_gone_with_its_node_and_only_persistent_messages_retu
         "declared while down: {}",
         d.while_down
     );
-    assert!(d.while_down.contains("404"), "{}", d.while_down);
+    assert!(d.while_down.contains("NOT_FOUND"), "{}", d.while_down);
+    assert!(d.while_down.contains("is down"), "{}", d.while_down);
     assert_eq!(d.persistent_back, 200);
     assert_eq!(d.transient_back, 0);
 }

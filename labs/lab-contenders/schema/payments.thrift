@@ -1,6 +1,7 @@
 // The chapters' payment, as Thrift's interface definition language says it.
 // Every field carries a number (its tag on the wire) and a requiredness.
 
+// ANCHOR: idl
 namespace rs payments
 
 struct ChargeRequest {
@@ -22,3 +23,4 @@ exception Refused {
 service Payments {
   Charge charge(1: ChargeRequest request) throws (1: Refused refused),
 }
+// ANCHOR_END: idl

@@ -62,12 +62,10 @@ pub async fn absence(url: &str) -> anyhow::Result<Absence> {
     publish_phase(2).await?;
     // ANCHOR_END: away
     back.flush().await?;
-    sub.unsubscribe().await?;
-    while let Some(m) = within_10s(sub.next()).await? {
-        received.push(m.payload);
-    }
-    for payload in received {
-        let phase = payload
+    received.extend(ready(&mut sub));
+    for m in received {
+        let phase = m
+            .payload
             .first()
             .map_or(9, |b| usize::from(b.wrapping_sub(b'0')));
         if let Some(c) = counts.get_mut(phase) {

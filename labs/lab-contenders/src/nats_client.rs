@@ -65,7 +65,9 @@ pub async fn within_10s<T>(fut: impl std::future::Future<Output = T>) -> anyhow:
 pub fn ready(sub: &mut async_nats::Subscriber) -> Vec<async_nats::Message> {
     use futures::{FutureExt, StreamExt};
     let mut got = Vec::new();
-    while let Some(Some(m)) = sub.next().now_or_never() {
+    // `unconstrained`: tokio's co-operative budget would otherwise report
+    // the channel empty after 128 messages in one go.
+    while let Some(Some(m)) = tokio::task::unconstrained(sub.next()).now_or_never() {
         got.push(m);
     }
     got

@@ -63,6 +63,7 @@ async fn tcp_tls_client(addr: std::net::SocketAddr, certs: &Throwaway) -> anyhow
     let config = quic::tls_client(certs)?;
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let tcp = TcpStream::connect(addr).await?; // SYN, SYN-ACK, ACK
+    tcp.set_nodelay(true)?; // else Nagle holds the request for an ACK
     let mut tls = connector.connect(ServerName::try_from("localhost")?, tcp).await?;
     tls.write_all(format!("{REQUEST}\n").as_bytes()).await?; // after ClientHello, ServerHello…Finished
     tls.flush().await?;
@@ -81,6 +82,7 @@ pub async fn tcp_tls(certs: &Throwaway) -> anyhow::Result<Count> {
     let server_addr = listener.local_addr()?;
     let server = tokio::spawn(async move {
         let (tcp, _) = listener.accept().await?;
+        tcp.set_nodelay(true)?;
         let mut tls = acceptor.accept(tcp).await?;
         let mut line = Vec::new();
         while !line.ends_with(b"\n") {

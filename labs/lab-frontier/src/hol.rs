@@ -65,10 +65,17 @@ pub struct Run {
 }
 
 impl Run {
-    /// Streams that lost nothing but were read to their end before the one
-    /// that did.
+    /// Streams that lost nothing and were read to their end at least
+    /// [`ONE_WAY`] before the one that did. The margin keeps ties out: over
+    /// TCP the held chunk and the ones behind it reach the server in the
+    /// same instant, in some order; over QUIC a resent packet cannot arrive
+    /// sooner than an ACK's trip back and its own trip out after the
+    /// packets that overtook it, two one-way delays.
     pub fn unaffected_before_lossy(&self) -> usize {
-        self.done[1..].iter().filter(|d| **d < self.done[0]).count()
+        self.done[1..]
+            .iter()
+            .filter(|d| **d + ONE_WAY <= self.done[0])
+            .count()
     }
 
     /// The latest of the streams that lost nothing.
