@@ -25,7 +25,12 @@ fn thrift() {
     println!("cargo:rerun-if-changed=schema/payments.thrift");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let status = Command::new("thrift")
-        .args(["-out", out.to_str().expect("a UTF-8 OUT_DIR"), "--gen", "rs"])
+        .args([
+            "-out",
+            out.to_str().expect("a UTF-8 OUT_DIR"),
+            "--gen",
+            "rs",
+        ])
         .arg("schema/payments.thrift")
         .status();
     match status {

@@ -3,8 +3,8 @@
 //! object container file that carries its schema, and a record's size with
 //! no field tags against protobuf's.
 
-use apache_avro::types::Value;
 use apache_avro::reader::datum::GenericDatumReader;
+use apache_avro::types::Value;
 use apache_avro::writer::datum::GenericDatumWriter;
 use apache_avro::{Reader, Schema, Writer};
 use labkit::cli::Scenario;
@@ -56,7 +56,9 @@ pub fn charge_record(n: u64) -> Value {
 
 /// `value` alone, as `schema` encodes it: no header, no schema, no tags.
 pub fn datum(schema: &Schema, value: Value) -> anyhow::Result<Vec<u8>> {
-    Ok(GenericDatumWriter::builder(schema).build()?.write_value_to_vec(value)?)
+    Ok(GenericDatumWriter::builder(schema)
+        .build()?
+        .write_value_to_vec(value)?)
 }
 
 // ANCHOR: resolve
@@ -158,11 +160,20 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     report.table(t);
 
     let file = container_file(100)?;
-    let mut t = Table::new("An object container file of 100 charges", &["what", "value"]);
-    t.row(["first four bytes", &format!("{:?}", String::from_utf8_lossy(&file.bytes[..4]))]);
+    let mut t = Table::new(
+        "An object container file of 100 charges",
+        &["what", "value"],
+    );
+    t.row([
+        "first four bytes",
+        &format!("{:?}", String::from_utf8_lossy(&file.bytes[..4])),
+    ]);
     t.row(["file size, bytes", &file.bytes.len().to_string()]);
     t.row(["one record alone, bytes", &file.one_record.to_string()]);
-    t.row(["records read with no schema given", &file.records_read.to_string()]);
+    t.row([
+        "records read with no schema given",
+        &file.records_read.to_string(),
+    ]);
     t.row(["schema found in the file", &file.embedded_schema]);
     report.table(t);
 
@@ -170,7 +181,9 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let mut t = Table::new("Charge 7, one record", &["encoding", "bytes", "hex"]);
     t.row(["Avro", &avro.len().to_string(), &crate::thrift::hex(&avro)]);
     t.row(["protobuf", &pb.len().to_string(), &crate::thrift::hex(&pb)]);
-    t.note("protobuf spends one tag byte per field; Avro writes the fields in schema order, untagged");
+    t.note(
+        "protobuf spends one tag byte per field; Avro writes the fields in schema order, untagged",
+    );
     report.table(t);
     report.value("avro_bytes", avro.len());
     report.value("protobuf_bytes", pb.len());

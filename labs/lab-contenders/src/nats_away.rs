@@ -9,7 +9,7 @@
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
-use crate::nats_client::{connect, ready, run_prefix};
+use crate::nats_client::{connect, delivered, ready, round_trip, run_prefix};
 use crate::{LAB, Lab};
 
 /// The scenario, as `cargo run -p lab-contenders -- nats-away` runs it.
@@ -50,19 +50,19 @@ pub async fn absence(url: &str) -> anyhow::Result<Absence> {
     // ANCHOR: away
     let first = connect(url).await?;
     let mut sub = first.subscribe(subject.clone()).await?;
-    first.flush().await?;
+    round_trip(&first).await?; // subscribed
     publish_phase(0).await?;
-    first.flush().await?;
+    delivered(&publisher, &first).await?;
     let mut received = ready(&mut sub);
     first.drain().await?; // the subscriber goes away...
     publish_phase(1).await?;
     let back = connect(url).await?; // ...and comes back
     let mut sub = back.subscribe(subject.clone()).await?;
-    back.flush().await?;
+    round_trip(&back).await?;
     publish_phase(2).await?;
-    // ANCHOR_END: away
-    back.flush().await?;
+    delivered(&publisher, &back).await?;
     received.extend(ready(&mut sub));
+    // ANCHOR_END: away
     for m in received {
         let phase = m
             .payload

@@ -56,12 +56,35 @@ pub async fn within_10s<T>(fut: impl std::future::Future<Output = T>) -> anyhow:
         .map_err(|_| anyhow::anyhow!("NATS did not answer within 10 s"))
 }
 
+/// Waits until the server has handled everything `client` sent so far
+/// (a subscription is in place, say): a message to an inbox of the
+/// client's own comes back. async-nats' `flush()` only empties the
+/// client's write buffer; it does not wait for the server.
+pub async fn round_trip(client: &async_nats::Client) -> anyhow::Result<()> {
+    delivered(client, client).await
+}
+
+/// Waits until every message `from` published so far has reached `to`:
+/// the server handles one connection's messages in order and writes them
+/// to another connection in that order, so a marker sent last arrives last.
+pub async fn delivered(from: &async_nats::Client, to: &async_nats::Client) -> anyhow::Result<()> {
+    use futures::StreamExt;
+    let inbox = to.new_inbox();
+    let mut marker = to.subscribe(inbox.clone()).await?;
+    if !std::ptr::eq(from, to) {
+        round_trip(to).await?;
+    }
+    from.publish(inbox, "".into()).await?;
+    from.flush().await?;
+    within_10s(marker.next()).await?;
+    Ok(())
+}
+
 /// Every message already delivered to `sub`, without waiting for more.
-///
-/// Call it after the connection's `flush()`: the server sends a PONG only
-/// after every message it had for this connection, and async-nats hands
-/// messages to their subscriptions in the order they arrive, so at that
-/// point everything the server sent so far is here.
+/// Call it after [`delivered`] (or [`round_trip`] when one connection
+/// both publishes and subscribes): async-nats hands messages to their
+/// subscriptions in the order they arrive, so everything sent before the
+/// marker is here.
 pub fn ready(sub: &mut async_nats::Subscriber) -> Vec<async_nats::Message> {
     use futures::{FutureExt, StreamExt};
     let mut got = Vec::new();

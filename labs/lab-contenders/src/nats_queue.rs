@@ -9,7 +9,7 @@
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
-use crate::nats_client::{connect, ready, run_prefix};
+use crate::nats_client::{connect, ready, round_trip, run_prefix};
 use crate::{LAB, Lab};
 
 /// The scenario, as `cargo run -p lab-contenders -- nats-queue` runs it.
@@ -52,7 +52,7 @@ pub async fn spread(url: &str, workers: usize) -> anyhow::Result<Spread> {
             .await?;
     }
     // ANCHOR_END: group
-    client.flush().await?;
+    round_trip(&client).await?;
     let mut seen = vec![0usize; CHARGES];
     let mut per_worker = Vec::new();
     for mut member in members {

@@ -14,7 +14,7 @@ use labkit::report::{Report, Table};
 use labkit::wire::nats::{Op, Ops, Verb};
 use labkit::wire::{Decoder, Direction, Proxy};
 
-use crate::nats_client::{connect, run_prefix, url_of};
+use crate::nats_client::{connect, round_trip, run_prefix, url_of};
 use crate::{LAB, Lab};
 
 /// The scenario, as `cargo run -p lab-contenders -- nats-request` runs it.
@@ -48,7 +48,7 @@ pub async fn converse(server: std::net::SocketAddr) -> anyhow::Result<Conversati
 
     // ANCHOR: respond
     let mut requests = responder.subscribe(subject.clone()).await?;
-    responder.flush().await?;
+    round_trip(&responder).await?; // the subscription is in place
     let serve = tokio::spawn(async move {
         if let Some(request) = requests.next().await
             && let Some(inbox) = request.reply

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
-use crate::nats_client::{connect, ready, run_prefix};
+use crate::nats_client::{connect, ready, round_trip, run_prefix};
 use crate::{LAB, Lab};
 
 /// The scenario, as `cargo run -p lab-contenders -- nats-subjects` runs it.
@@ -47,13 +47,17 @@ pub async fn matches(url: &str) -> anyhow::Result<BTreeMap<&'static str, Vec<Str
             .publish(format!("{prefix}.{subject}"), "1250 EUR".into())
             .await?;
     }
-    client.flush().await?;
+    round_trip(&client).await?;
     // ANCHOR_END: subscribe
     let mut out = BTreeMap::new();
     for (pattern, mut sub) in subs {
         let got = ready(&mut sub)
             .into_iter()
-            .map(|m| m.subject.trim_start_matches(&format!("{prefix}.")).to_owned())
+            .map(|m| {
+                m.subject
+                    .trim_start_matches(&format!("{prefix}."))
+                    .to_owned()
+            })
             .collect();
         out.insert(pattern, got);
     }

@@ -23,7 +23,11 @@ pub const SCENARIO: Scenario = Scenario::tour(
 
 /// Lowercase hex, a space between bytes.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What the framed service did for a few calls through the proxy.
@@ -79,9 +83,13 @@ pub async fn service() -> anyhow::Result<ServiceRun> {
         Ok((charged, refused))
     })
     .await??;
-    server.join().map_err(|_| anyhow::anyhow!("the Thrift server panicked"))??;
+    server
+        .join()
+        .map_err(|_| anyhow::anyhow!("the Thrift server panicked"))??;
     let conn = proxy.recording().into_iter().next();
-    let stream = conn.map(|c| c.stream(Direction::ToServer)).unwrap_or_default();
+    let stream = conn
+        .map(|c| c.stream(Direction::ToServer))
+        .unwrap_or_default();
     Ok(ServiceRun {
         charged,
         refused,
@@ -144,7 +152,10 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
 
     let partial = thrift_service::request_without_currency()?;
     let error = missing_field_error()?;
-    let mut t = Table::new("A ChargeRequest without its required currency", &["what", "value"]);
+    let mut t = Table::new(
+        "A ChargeRequest without its required currency",
+        &["what", "value"],
+    );
     t.row(["bytes (compact)", &hex(&partial)]);
     t.row(["the generated reader says", &error]);
     report.table(t);

@@ -20,8 +20,8 @@ use thrift::transport::{TFramedReadTransport, TFramedWriteTransport, TIoChannel,
 
 use crate::ledger::{Ledger, Refusal};
 use crate::thrift_gen::{
-    Charge, ChargeRequest, PaymentsSyncClient, PaymentsSyncHandler, PaymentsSyncProcessor,
-    Refused, TPaymentsSyncClient,
+    Charge, ChargeRequest, PaymentsSyncClient, PaymentsSyncHandler, PaymentsSyncProcessor, Refused,
+    TPaymentsSyncClient,
 };
 
 /// The charge of every chapter, as the generated struct.
@@ -60,7 +60,9 @@ pub fn encode(value: &impl TSerializable, protocol: Protocol) -> thrift::Result<
 pub fn decode<T: TSerializable>(bytes: &[u8], protocol: Protocol) -> thrift::Result<T> {
     let mut input = bytes;
     match protocol {
-        Protocol::Binary => T::read_from_in_protocol(&mut TBinaryInputProtocol::new(&mut input, true)),
+        Protocol::Binary => {
+            T::read_from_in_protocol(&mut TBinaryInputProtocol::new(&mut input, true))
+        }
         Protocol::Compact => T::read_from_in_protocol(&mut TCompactInputProtocol::new(&mut input)),
     }
 }
@@ -95,9 +97,9 @@ impl PaymentsSyncHandler for Handler {
         };
         match self.0.charge(&asked) {
             Ok(c) => Ok(Charge::new(c.charge_id, c.amount_cents, c.currency)),
-            Err(refusal @ Refusal::Invalid(_)) => Err(thrift::Error::User(Box::new(
-                Refused::new(refusal.to_string()),
-            ))),
+            Err(refusal @ Refusal::Invalid(_)) => Err(thrift::Error::User(Box::new(Refused::new(
+                refusal.to_string(),
+            )))),
             Err(down) => Err(thrift::Error::Application(thrift::ApplicationError::new(
                 thrift::ApplicationErrorKind::InternalError,
                 down.to_string(),

@@ -3,10 +3,10 @@
 //! installed), Twirp's error body, and calls spread by an ordinary TCP load
 //! balancer one connection at a time.
 
+use lab_grpc::l4::L4Balancer;
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy};
-use lab_grpc::l4::L4Balancer;
 
 use crate::twirp_service::{self, CHARGE_PATH};
 use crate::{LAB, Lab};
@@ -41,7 +41,8 @@ fn head_of(response: &[u8]) -> (u16, String) {
         .lines()
         .find_map(|l| {
             let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("content-type").then(|| value.trim().to_string())
+            name.eq_ignore_ascii_case("content-type")
+                .then(|| value.trim().to_string())
         })
         .unwrap_or_default();
     (status, content_type)
@@ -50,9 +51,14 @@ fn head_of(response: &[u8]) -> (u16, String) {
 /// What the proxy recorded on its only connection.
 fn seen(proxy: &Proxy) -> Seen {
     let conn = proxy.recording().into_iter().next();
-    let response = conn.map(|c| c.stream(Direction::ToClient)).unwrap_or_default();
+    let response = conn
+        .map(|c| c.stream(Direction::ToClient))
+        .unwrap_or_default();
     let (status, content_type) = head_of(&response);
-    let body_at = response.windows(4).position(|w| w == b"\r\n\r\n").map_or(0, |p| p + 4);
+    let body_at = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(0, |p| p + 4);
     let body = &response[body_at..];
     Seen {
         status,
@@ -145,7 +151,13 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let (refused, _) = json_call(r#"{"amount_cents":-5,"currency":"EUR"}"#).await?;
     let mut t = Table::new(
         format!("POST {CHARGE_PATH}"),
-        &["body", "HTTP", "request bytes", "response bytes", "response body"],
+        &[
+            "body",
+            "HTTP",
+            "request bytes",
+            "response bytes",
+            "response body",
+        ],
     );
     t.row([
         "protobuf (generated client)".to_string(),

@@ -90,6 +90,9 @@ pub async fn charge(client: &twirp::Client, amount_cents: i64) -> twirp::Result<
         amount_cents,
         currency: "EUR".into(),
     };
-    Ok(client.charge(twirp::Request::new(request)).await?.into_body())
+    Ok(client
+        .charge(twirp::Request::new(request))
+        .await?
+        .into_body())
 }
 // ANCHOR_END: client

@@ -64,13 +64,22 @@ pub fn answer(ledger: &Ledger, body: &str) -> String {
     let member = |name: &str| {
         doc.descendants()
             .filter(|n| n.has_tag_name("member"))
-            .find(|m| m.children().any(|c| c.has_tag_name("name") && c.text() == Some(name)))
-            .and_then(|m| m.descendants().find(|v| v.has_tag_name("int") || v.has_tag_name("i4") || v.has_tag_name("string")))
+            .find(|m| {
+                m.children()
+                    .any(|c| c.has_tag_name("name") && c.text() == Some(name))
+            })
+            .and_then(|m| {
+                m.descendants().find(|v| {
+                    v.has_tag_name("int") || v.has_tag_name("i4") || v.has_tag_name("string")
+                })
+            })
             .and_then(|v| v.text())
             .map(str::to_string)
     };
     let request = domain::ChargeRequest {
-        amount_cents: member("amount_cents").and_then(|a| a.parse().ok()).unwrap_or(0),
+        amount_cents: member("amount_cents")
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(0),
         currency: member("currency").unwrap_or_default(),
     };
     match ledger.charge(&request) {
@@ -125,7 +134,11 @@ pub async fn both() -> anyhow::Result<(CallBytes, CallBytes, String)> {
     let app = axum::Router::new().route(
         "/RPC2",
         axum::routing::post(move |body: String| async move {
-            ([(header::CONTENT_TYPE, "text/xml")], answer(&xml_ledger, &body)).into_response()
+            (
+                [(header::CONTENT_TYPE, "text/xml")],
+                answer(&xml_ledger, &body),
+            )
+                .into_response()
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -26,8 +26,15 @@ async fn thrift_framed_transport_sends_each_call_as_one_length_prefixed_frame() 
         assert_eq!(*len as usize, *body, "the prefix is the frame's length");
     }
     let framed: u64 = run.frames.iter().map(|(l, _)| 4 + u64::from(*l)).sum();
-    assert_eq!(framed, run.bytes_to_server, "nothing but frames on the wire");
-    assert!(run.refused.contains("amount_cents must be positive"), "{}", run.refused);
+    assert_eq!(
+        framed, run.bytes_to_server,
+        "nothing but frames on the wire"
+    );
+    assert!(
+        run.refused.contains("amount_cents must be positive"),
+        "{}",
+        run.refused
+    );
 }
 
 #[test]
@@ -55,7 +62,10 @@ fn avro_reader_without_a_field_skips_the_writers_value() {
 #[test]
 fn avro_refuses_an_added_field_without_default_and_a_retyped_field() {
     let missing = avro::read_v1_with(avro::ADDED_WITHOUT_DEFAULT).unwrap();
-    assert!(missing.as_ref().is_err_and(|e| e.contains("customer")), "{missing:?}");
+    assert!(
+        missing.as_ref().is_err_and(|e| e.contains("customer")),
+        "{missing:?}"
+    );
     let retyped = avro::read_v1_with(avro::RETYPED).unwrap();
     assert!(retyped.is_err(), "long read as string: {retyped:?}");
 }
@@ -77,12 +87,22 @@ fn avro_record_is_smaller_than_protobuf_without_field_tags() {
 #[tokio::test]
 async fn twirp_serves_protobuf_and_json_on_the_same_route() {
     let pb = twirp::protobuf_call().await.unwrap();
-    assert_eq!((pb.status, pb.content_type.as_str()), (200, "application/protobuf"));
+    assert_eq!(
+        (pb.status, pb.content_type.as_str()),
+        (200, "application/protobuf")
+    );
     let (json, _) = twirp::json_call(r#"{"amount_cents":1250,"currency":"EUR"}"#)
         .await
         .unwrap();
-    assert_eq!((json.status, json.content_type.as_str()), (200, "application/json"));
-    assert!(json.body.contains(r#""charge_id":"ch_0000000001""#), "{}", json.body);
+    assert_eq!(
+        (json.status, json.content_type.as_str()),
+        (200, "application/json")
+    );
+    assert!(
+        json.body.contains(r#""charge_id":"ch_0000000001""#),
+        "{}",
+        json.body
+    );
 }
 
 #[tokio::test]
@@ -115,8 +135,14 @@ async fn jsonrpc_produces_each_standard_error_code() {
 async fn jsonrpc_notification_is_done_but_never_answered() {
     let (exchanges, charges) = jsonrpc::exchanges().await.unwrap();
     let notification = &exchanges[1];
-    assert_eq!((notification.status, &notification.response), (204, &serde_json::Value::Null));
-    assert_eq!(charges, 4, "the call, the notification and two charges in the batch");
+    assert_eq!(
+        (notification.status, &notification.response),
+        (204, &serde_json::Value::Null)
+    );
+    assert_eq!(
+        charges, 4,
+        "the call, the notification and two charges in the batch"
+    );
 }
 
 #[tokio::test]

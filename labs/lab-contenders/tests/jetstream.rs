@@ -29,7 +29,10 @@ async fn a_repeated_msg_id_is_dropped_within_the_window_and_stored_past_it() {
         [(false, 1), (true, 1), (false, 2), (false, 3)],
         "(duplicate, stored) after: ch-1, ch-1 at once, ch-2, ch-1 past the window"
     );
-    assert_eq!(a[1].sequence, a[0].sequence, "a duplicate's ack names the first copy");
+    assert_eq!(
+        a[1].sequence, a[0].sequence,
+        "a duplicate's ack names the first copy"
+    );
 }
 
 #[tokio::test]
@@ -42,7 +45,11 @@ async fn an_unacknowledged_message_is_delivered_again_after_the_ack_wait() {
             .collect()
     };
     assert_eq!(round(1), [(1, 1), (2, 1), (3, 1)]);
-    assert_eq!(round(2), [(2, 2)], "only #2 comes back, delivered a second time");
+    assert_eq!(
+        round(2),
+        [(2, 2)],
+        "only #2 comes back, delivered a second time"
+    );
 }
 
 #[tokio::test]

@@ -1,9 +1,9 @@
 //! Core NATS, on a real nats-server: what the chapter's NATS section says
 //! about subjects, request/reply, queue groups and at-most-once delivery.
 
+use lab_contenders::{Lab, nats_away, nats_queue, nats_request, nats_subjects};
 use labkit::wire::Unit;
 use labkit::wire::nats::Verb;
-use lab_contenders::{Lab, nats_away, nats_queue, nats_request, nats_subjects};
 
 #[tokio::test]
 async fn a_star_matches_one_token_and_a_chevron_one_or_more() {
@@ -12,7 +12,11 @@ async fn a_star_matches_one_token_and_a_chevron_one_or_more() {
         .await
         .unwrap();
     assert_eq!(got["charge.EUR"], ["charge.EUR"]);
-    assert_eq!(got["charge.*"], ["charge.EUR", "charge.USD"], "`*` is one token");
+    assert_eq!(
+        got["charge.*"],
+        ["charge.EUR", "charge.USD"],
+        "`*` is one token"
+    );
     assert_eq!(
         got["charge.>"],
         ["charge.EUR", "charge.USD", "charge.EUR.refund"],
@@ -32,9 +36,14 @@ async fn a_request_carries_its_reply_inbox_on_the_wire() {
     let request = c
         .requester_sent
         .iter()
-        .find(|o| o.verb == Verb::Pub && o.subject.as_deref().is_some_and(|s| s.ends_with(".charge")))
+        .find(|o| {
+            o.verb == Verb::Pub && o.subject.as_deref().is_some_and(|s| s.ends_with(".charge"))
+        })
         .expect("the requester's PUB");
-    let inbox = request.reply_to.clone().expect("a reply subject on the PUB");
+    let inbox = request
+        .reply_to
+        .clone()
+        .expect("a reply subject on the PUB");
     assert!(inbox.starts_with("_INBOX."), "{inbox}");
     // ...having subscribed to a wildcard that covers it,
     let sub = c
@@ -43,13 +52,24 @@ async fn a_request_carries_its_reply_inbox_on_the_wire() {
         .find(|o| o.verb == Verb::Sub)
         .expect("the requester's SUB");
     let pattern = sub.subject.clone().unwrap();
-    assert!(inbox.starts_with(pattern.trim_end_matches('*')), "{pattern} covers {inbox}");
+    assert!(
+        inbox.starts_with(pattern.trim_end_matches('*')),
+        "{pattern} covers {inbox}"
+    );
     // the responder receives it with that same inbox,
-    let delivered = c.responder_got.iter().find(|o| o.verb == Verb::Msg).unwrap();
+    let delivered = c
+        .responder_got
+        .iter()
+        .find(|o| o.verb == Verb::Msg)
+        .unwrap();
     assert_eq!(delivered.reply_to.as_deref(), Some(inbox.as_str()));
     assert_eq!(delivered.payload, b"1250 EUR");
     // answers with a plain PUB to it, and the requester gets a MSG on it.
-    let answer = c.responder_sent.iter().find(|o| o.verb == Verb::Pub).unwrap();
+    let answer = c
+        .responder_sent
+        .iter()
+        .find(|o| o.verb == Verb::Pub)
+        .unwrap();
     assert_eq!(answer.subject.as_deref(), Some(inbox.as_str()));
     assert!(
         c.requester_got
@@ -71,7 +91,11 @@ async fn a_request_nobody_serves_comes_back_as_a_503_status() {
         .expect("an HMSG to the requester's inbox");
     assert_eq!(status.status(), Some(503), "no responders");
     assert_eq!(status.body_len(), 0, "the status carries no payload");
-    assert!(c.no_responders.contains("no responders"), "{}", c.no_responders);
+    assert!(
+        c.no_responders.contains("no responders"),
+        "{}",
+        c.no_responders
+    );
 }
 
 #[tokio::test]
@@ -87,7 +111,11 @@ async fn a_queue_group_hands_each_message_to_one_member() {
         "every member got work: {:?}",
         s.per_worker
     );
-    assert_eq!(s.monitor, nats_queue::CHARGES, "a plain subscriber gets all");
+    assert_eq!(
+        s.monitor,
+        nats_queue::CHARGES,
+        "a plain subscriber gets all"
+    );
 }
 
 #[tokio::test]

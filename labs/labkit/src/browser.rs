@@ -22,7 +22,7 @@ use fantoccini::{Client, ClientBuilder};
 use nix::sys::signal::Signal;
 use serde::de::DeserializeOwned;
 
-use crate::broker::process::Group;
+use crate::broker::process::{Group, WatchedDir};
 use crate::broker::recipe::Launch;
 
 /// The flags that let Chromium run headless on these machines: as root (no
@@ -44,7 +44,8 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
 pub struct Browser {
     client: Client,
     driver: Group,
-    _profile: tempfile::TempDir,
+    // Declared last: removed after the group has ended.
+    _profile: WatchedDir,
 }
 
 /// The first of `candidates` that exists, or an error naming the package.
@@ -80,22 +81,24 @@ impl Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        // One folder for chromedriver's log and Chromium's profile, removed
-        // by the watchdog if this process dies before `Drop` runs.
-        let profile = tempfile::Builder::new()
-            .prefix("labkit-chromium-")
-            .tempdir()?;
+        // One folder for chromedriver's log, Chromium's profile and
+        // Chromium's own temporary files (its TMPDIR), made by the watchdog,
+        // which removes it if this process dies before `Drop` runs.
+        let mut profile = WatchedDir::new("labkit-chromium-")?;
+        let tmp = profile.path().join("tmp");
+        std::fs::create_dir(&tmp)?;
         let mut command = Command::new(&driver_bin);
-        command.arg(format!("--port={port}"));
-        let driver = Group::spawn(
-            vec![Launch {
-                command,
-                wait_for_port: None,
-            }],
-            &profile.path().join("chromedriver.log"),
-            profile.path(),
-        )
-        .with_context(|| format!("cannot run {driver_bin}"))?;
+        command.arg(format!("--port={port}")).env("TMPDIR", &tmp);
+        let log = profile.path().join("chromedriver.log");
+        let driver = profile
+            .spawn(
+                vec![Launch {
+                    command,
+                    wait_for_port: None,
+                }],
+                &log,
+            )
+            .with_context(|| format!("cannot run {driver_bin}"))?;
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
         args.push(format!(
             "--user-data-dir={}",

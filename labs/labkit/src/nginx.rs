@@ -33,7 +33,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::broker::private::free_ports;
-use crate::broker::process::{Group, tail};
+use crate::broker::process::{Group, WatchedDir, tail};
 use crate::broker::recipe::Launch;
 use crate::broker::{BrokerError, Lookup};
 
@@ -46,8 +46,9 @@ pub struct Nginx {
     group: Group,
     port: u16,
     log: PathBuf,
-    // Declared last: removed after the group has ended.
-    dir: tempfile::TempDir,
+    // Declared last: removed after the group has ended. The watchdog made
+    // it, so no moment exists when it is there and nobody would remove it.
+    dir: WatchedDir,
 }
 
 impl Nginx {
@@ -135,10 +136,7 @@ fn start_blocking(server_body: &str, lookup: &Lookup) -> Result<Nginx, BrokerErr
         let what = what.to_string();
         move |cause| BrokerError::Io { what, cause }
     };
-    let dir = tempfile::Builder::new()
-        .prefix("labkit-nginx-")
-        .tempdir()
-        .map_err(io_err("creating nginx's directory"))?;
+    let mut dir = WatchedDir::new("labkit-nginx-").map_err(io_err("creating nginx's directory"))?;
     std::fs::create_dir_all(dir.path().join("tmp")).map_err(io_err("creating nginx's tmp"))?;
     let port = free_ports(1).map_err(io_err("finding a free port"))?[0];
     let as_root = dir
@@ -162,18 +160,18 @@ fn start_blocking(server_body: &str, lookup: &Lookup) -> Result<Nginx, BrokerErr
         .arg(&conf)
         .arg("-g")
         .arg(format!("daemon off; pid {};", pid_file.display()));
-    let mut group = Group::spawn(
-        vec![Launch {
-            command,
-            wait_for_port: None,
-        }],
-        &log,
-        dir.path(),
-    )
-    .map_err(|cause| BrokerError::Spawn {
-        program: program.display().to_string(),
-        cause,
-    })?;
+    let mut group = dir
+        .spawn(
+            vec![Launch {
+                command,
+                wait_for_port: None,
+            }],
+            &log,
+        )
+        .map_err(|cause| BrokerError::Spawn {
+            program: program.display().to_string(),
+            cause,
+        })?;
 
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let deadline = Instant::now() + READY_TIMEOUT;

@@ -94,11 +94,6 @@ impl Watchdog {
         Watchdog::spawn(&template, true)
     }
 
-    /// A watchdog for a directory that already exists.
-    pub fn for_dir(dir: &Path) -> io::Result<Watchdog> {
-        Watchdog::spawn(dir, false)
-    }
-
     fn spawn(dir: &Path, make: bool) -> io::Result<Watchdog> {
         let mut child = Command::new("sh")
             .args(["-c", WATCHDOG, "labkit-watchdog"])
@@ -165,27 +160,61 @@ impl Drop for Watchdog {
     }
 }
 
+/// A temporary directory that the watchdog made and removes if this
+/// process dies at any moment; a normal drop removes it and then disarms
+/// the watchdog. For programs that are not brokers but must leave nothing
+/// behind either: nginx, and chromedriver with Chromium's profile. Start
+/// their group with [`WatchedDir::spawn`] and drop the group first.
+#[derive(Debug)]
+pub(crate) struct WatchedDir {
+    watchdog: Option<Watchdog>,
+    dir: PathBuf,
+}
+
+impl WatchedDir {
+    /// A fresh directory named like `prefix` in the temporary directory.
+    pub fn new(prefix: &str) -> io::Result<WatchedDir> {
+        let watchdog = Watchdog::with_new_dir(prefix)?;
+        let dir = watchdog.dir().to_path_buf();
+        Ok(WatchedDir {
+            watchdog: Some(watchdog),
+            dir,
+        })
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Starts `launches` as one group the watchdog also ends if we die.
+    pub fn spawn(&mut self, launches: Vec<Launch>, log: &Path) -> io::Result<Group> {
+        let watchdog = self
+            .watchdog
+            .as_mut()
+            .ok_or_else(|| io::Error::other("the watchdog is gone"))?;
+        Group::spawn_watched(launches, log, watchdog)
+    }
+}
+
+impl Drop for WatchedDir {
+    fn drop(&mut self) {
+        if let Some(mut w) = self.watchdog.take() {
+            w.unwatch();
+            let _ = std::fs::remove_dir_all(&self.dir);
+            w.disarm();
+        }
+    }
+}
+
 /// Running broker processes: helpers first, the broker itself last.
 #[derive(Debug)]
 pub(crate) struct Group {
     pgid: Pid,
     children: Vec<(String, Child)>,
-    /// A watchdog of the group's own ([`Group::spawn`]), disarmed when the
-    /// group ends; `None` when the caller keeps one ([`Group::spawn_watched`]).
-    own_watchdog: Option<Watchdog>,
 }
 
 impl Group {
-    /// Start every launch in one new process group, output appended to
-    /// `log`, watched by a watchdog of its own that removes `dir` if it
-    /// has to act.
-    pub fn spawn(launches: Vec<Launch>, log: &Path, dir: &Path) -> io::Result<Group> {
-        let mut watchdog = Watchdog::for_dir(dir)?;
-        let mut group = Group::spawn_watched(launches, log, &mut watchdog)?;
-        group.own_watchdog = Some(watchdog);
-        Ok(group)
-    }
-
     /// Start every launch in one new process group, output appended to
     /// `log`, and tell `watchdog` the group's id before anything runs.
     /// The caller tells it [`Watchdog::unwatch`] once the group has ended.
@@ -197,7 +226,6 @@ impl Group {
         let mut group = Group {
             pgid: Pid::from_raw(0),
             children: Vec::new(),
-            own_watchdog: None,
         };
         for Launch {
             command,
@@ -307,7 +335,7 @@ impl Group {
     }
 
     /// End the group now: SIGTERM to the broker, up to `grace` for it to go,
-    /// then SIGTERM and SIGKILL to everything left; reap; disarm the watchdog.
+    /// then SIGTERM and SIGKILL to everything left; reap.
     /// Blocking and bounded by about `grace` + 3 s.
     pub fn end(&mut self, first: Signal, grace: Duration) {
         if first == Signal::SIGKILL {
@@ -328,9 +356,6 @@ impl Group {
             let _ = child.wait();
         }
         self.children.clear();
-        if let Some(mut watchdog) = self.own_watchdog.take() {
-            watchdog.disarm();
-        }
     }
 
     fn wait_gone(&mut self, limit: Duration) {
