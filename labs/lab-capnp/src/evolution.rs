@@ -143,15 +143,30 @@ fn text(read: planus::Result<Option<&str>>) -> String {
     }
 }
 
+// ANCHOR: fb_readers
+/// The four readers of one buffer: each program takes the root table as
+/// the `Charge` its own schema declares. Nothing in the bytes says which.
+type FbReaders<'a> = (
+    fb::ChargeRef<'a>,
+    fbe::ChargeV2Ref<'a>,
+    fbe::ChargeRetypedRef<'a>,
+    fbe::ChargeRemovedRef<'a>,
+);
+
+fn fb_readers(bytes: &[u8]) -> planus::Result<FbReaders<'_>> {
+    Ok((
+        fb::ChargeRef::read_as_root(bytes)?,
+        fbe::ChargeV2Ref::read_as_root(bytes)?,
+        fbe::ChargeRetypedRef::read_as_root(bytes)?,
+        fbe::ChargeRemovedRef::read_as_root(bytes)?,
+    ))
+}
+// ANCHOR_END: fb_readers
+
 /// Every FlatBuffers reader of this scenario on one buffer. A reader that
 /// cannot even find the root table is an error; a bad field is a cell.
 pub fn fb_read_all(writer: &'static str, bytes: &[u8]) -> anyhow::Result<Vec<Seen>> {
-    // ANCHOR: fb_readers
-    let v1 = fb::ChargeRef::read_as_root(bytes)?;
-    let v2 = fbe::ChargeV2Ref::read_as_root(bytes)?;
-    let retyped = fbe::ChargeRetypedRef::read_as_root(bytes)?;
-    let removed = fbe::ChargeRemovedRef::read_as_root(bytes)?;
-    // ANCHOR_END: fb_readers
+    let (v1, v2, retyped, removed) = fb_readers(bytes)?;
     let seen = |reader, charge_id, amount, currency, extra| Seen {
         writer,
         reader,

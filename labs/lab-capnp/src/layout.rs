@@ -129,32 +129,44 @@ fn u32_at(b: &[u8], at: usize) -> anyhow::Result<u32> {
     Ok(u32::from_le_bytes([four[0], four[1], four[2], four[3]]))
 }
 
+// ANCHOR: flatbuffers
+/// Where the root table, its vtable and each field's slot are: the offsets a
+/// FlatBuffers reader follows, read from the buffer `b`.
+fn locate(b: &[u8]) -> anyhow::Result<(usize, usize, Vec<usize>)> {
+    let table = u32_at(b, 0)? as usize; // root: an unsigned offset
+    let to_vtable = u32_at(b, table)? as i32; // signed: the vtable may sit either side
+    let vtable = usize::try_from(table as i64 - i64::from(to_vtable))?;
+    let vtable_len = u16_at(b, vtable)?; // then the table's length, then one slot per id
+    let slots = (0..vtable_len.saturating_sub(4) / 2)
+        .map(|id| u16_at(b, vtable + 4 + 2 * id)) // 0: the field is absent
+        .collect::<anyhow::Result<Vec<usize>>>()?;
+    Ok((table, vtable, slots))
+}
+// ANCHOR_END: flatbuffers
+
 /// The charge from `formats::charge(7)` as FlatBuffers bytes, each part
 /// found by following the offsets from the first four bytes.
 pub fn flatbuffers() -> anyhow::Result<FlatLayout> {
     let b = formats::flatbuffers_charge(&formats::charge(7));
     let mut found: Vec<(usize, usize, String)> = Vec::new(); // (offset, length, meaning)
-    // ANCHOR: flatbuffers
-    let table = u32_at(&b, 0)? as usize;
-    found.push((0, 4, format!("root: table at 0 + {table}")));
-    let to_vtable = u32_at(&b, table)? as i32; // signed: the vtable may sit either side
-    let vtable = usize::try_from(table as i64 - i64::from(to_vtable))?;
-    found.push((table, 4, format!("table: vtable at {table} - ({to_vtable}) = {vtable}")));
-    let vtable_len = u16_at(&b, vtable)?;
+    let (table, vtable, slots) = locate(&b)?;
+    let to_vtable = table as i64 - vtable as i64;
+    let vtable_len = 4 + 2 * slots.len();
     let table_len = u16_at(&b, vtable + 2)?;
+    found.push((0, 4, format!("root: table at 0 + {table}")));
+    found.push((
+        table,
+        4,
+        format!("table: vtable at {table} - ({to_vtable}) = {vtable}"),
+    ));
     found.push((vtable, 2, format!("vtable: {vtable_len} bytes long")));
     found.push((vtable + 2, 2, format!("vtable: table is {table_len} bytes")));
     let mut fields = Vec::new();
-    for id in 0..(vtable_len - 4) / 2 {
-        let slot = u16_at(&b, vtable + 4 + 2 * id)?;
+    for (id, &slot) in slots.iter().enumerate() {
         let name = FB_FIELDS.get(id).copied().unwrap_or("(unknown)");
         let at = (slot != 0).then_some(table + slot);
-        found.push((
-            vtable + 4 + 2 * id,
-            2,
-            format!("vtable: {name} at table + {slot}"),
-        ));
-        // ANCHOR_END: flatbuffers
+        let text = format!("vtable: {name} at table + {slot}");
+        found.push((vtable + 4 + 2 * id, 2, text));
         fields.push(at);
         let Some(at) = at else { continue };
         if name == "amount_cents" {

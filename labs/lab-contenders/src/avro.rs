@@ -32,13 +32,13 @@ pub const WITHOUT_CURRENCY: &str = r#"{"type":"record","name":"Charge","namespac
 
 /// A reader that added `customer` with no default: nothing to fill it with.
 pub const ADDED_WITHOUT_DEFAULT: &str = r#"{"type":"record","name":"Charge","namespace":"payments",
-  "fields":[{"name":"charge_id","type":"string"},{"name":"amount_cents","type":"long"},
-  {"name":"currency","type":"string"},{"name":"customer","type":"string"}]}"#;
+  "fields":[{"name":"customer","type":"string"},{"name":"currency","type":"string"},
+  {"name":"amount_cents","type":"long"},{"name":"charge_id","type":"string"}]}"#;
 
 /// A reader that made `amount_cents` a string: no promotion leads there.
 pub const RETYPED: &str = r#"{"type":"record","name":"Charge","namespace":"payments",
-  "fields":[{"name":"charge_id","type":"string"},{"name":"amount_cents","type":"string"},
-  {"name":"currency","type":"string"}]}"#;
+  "fields":[{"name":"currency","type":"string"},{"name":"charge_id","type":"string"},
+  {"name":"amount_cents","type":"string"}]}"#;
 
 /// The chapters' charge `n` as an Avro record of schema [`V1`].
 pub fn charge_record(n: u64) -> Value {

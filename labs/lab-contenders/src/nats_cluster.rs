@@ -114,10 +114,14 @@ async fn leader(js: &Context, not: Option<&str>) -> anyhow::Result<String> {
 /// Publishes [`CHARGES`], killing the leader after [`KILL_AFTER`].
 pub async fn failover() -> anyhow::Result<Failover> {
     let mut cluster = broker::cluster(Kind::Nats, 3, Options::new()).await?;
-    let urls = cluster.urls().join(",");
+    let servers = cluster
+        .urls()
+        .iter()
+        .map(|u| u.parse())
+        .collect::<Result<Vec<async_nats::ServerAddr>, _>>()?;
     let client = async_nats::ConnectOptions::new()
         .retry_on_initial_connect()
-        .connect(urls.as_str())
+        .connect(servers)
         .await?;
     let mut js = jetstream::new(client);
     js.set_timeout(Duration::from_secs(1));

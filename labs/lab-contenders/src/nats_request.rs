@@ -94,13 +94,23 @@ pub async fn converse(server: std::net::SocketAddr) -> anyhow::Result<Conversati
 }
 
 /// The operations worth showing: subscriptions and messages, not the
-/// INFO/CONNECT/PING bookkeeping.
+/// INFO/CONNECT/PING bookkeeping, nor the empty marker messages the lab
+/// sends itself to know the responder's subscription is in place.
 pub fn carrying(ops: &[Op]) -> impl Iterator<Item = &Op> {
     ops.iter().filter(|o| {
-        matches!(
-            o.verb,
-            Verb::Sub | Verb::Pub | Verb::Hpub | Verb::Msg | Verb::Hmsg
-        )
+        let marker = match o.verb {
+            Verb::Pub | Verb::Msg => o.payload.is_empty(),
+            Verb::Sub => o
+                .subject
+                .as_deref()
+                .is_some_and(|s| s.starts_with("_INBOX.") && !s.ends_with('*')),
+            _ => false,
+        };
+        !marker
+            && matches!(
+                o.verb,
+                Verb::Sub | Verb::Pub | Verb::Hpub | Verb::Msg | Verb::Hmsg
+            )
     })
 }
 

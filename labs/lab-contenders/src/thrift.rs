@@ -83,8 +83,10 @@ pub async fn service() -> anyhow::Result<ServiceRun> {
         Ok((charged, refused))
     })
     .await??;
-    server
-        .join()
+    // The server returns once the proxy passes on the client's hang-up,
+    // which needs this runtime free: wait for it on a blocking thread.
+    tokio::task::spawn_blocking(move || server.join())
+        .await?
         .map_err(|_| anyhow::anyhow!("the Thrift server panicked"))??;
     let conn = proxy.recording().into_iter().next();
     let stream = conn

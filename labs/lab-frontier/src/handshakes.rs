@@ -236,7 +236,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let (fresh, resumed) = quic_fresh_and_resumed(&certs).await?;
     let mut table = Table::new(
         "before the first application byte leaves the client",
-        &["connection", "round trips", "packets both ways", "0-RTT", "answer"],
+        &["connection", "round trips", "packets both ways", "0-RTT"],
     );
     for c in [&tcp, &fresh, &resumed] {
         table.row([
@@ -248,7 +248,6 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
                 Some(true) => "accepted".to_string(),
                 Some(false) => "refused".to_string(),
             },
-            c.answer.clone(),
         ]);
     }
     table.note("round trips: server flights the client waited for, counted on the proxies");

@@ -224,7 +224,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let o = measure().await?;
     let mut report = Report::new(crate::LAB, SCENARIO.name);
     let mut t = Table::new(
-        format!("Watching `{}`", QUERY.sql()),
+        "A live query and a poller, side by side",
         &[
             "client",
             "deltas",
@@ -284,11 +284,13 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
 
 /// A write, shortened to fit the table.
 fn short(sql: &str) -> String {
-    sql.replace("INSERT INTO payments VALUES ", "insert ")
+    let s = sql
+        .replace("INSERT INTO payments VALUES ", "insert ")
         .replace("UPDATE payments SET ", "update ")
         .replace("DELETE FROM payments WHERE ", "delete where ")
-        .replace(" WHERE ", " where ")
-        .replace(" AND ", " and ")
+        .replace(" WHERE customer = 'ada' AND ", " where ada, ")
+        .replace(" WHERE ", " where ");
+    s.chars().take(44).collect()
 }
 
 fn show(deltas: &[Delta]) -> String {

@@ -112,8 +112,8 @@ pub async fn replay(certs: &Throwaway, tickets: Tickets) -> anyhow::Result<Repla
 pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let certs = lab.certs()?;
     let mut table = Table::new(
-        format!("a resumed connection sends \"{PAYMENT}\" as 0-RTT; its first flight is replayed"),
-        &["server's tickets", "0-RTT accepted", "datagrams replayed", "payments carried out"],
+        format!("\"{PAYMENT}\" sent as 0-RTT, its first flight replayed"),
+        &["server's tickets", "0-RTT", "replayed", "payments made"],
     );
     for tickets in [Tickets::Reusable, Tickets::SingleUse] {
         let r = replay(&certs, tickets).await?;
@@ -123,8 +123,8 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
                 Tickets::SingleUse => "single-use (rustls' default)",
             }
             .to_string(),
-            if r.early_accepted { "yes" } else { "no" }.to_string(),
-            r.flight.to_string(),
+            if r.early_accepted { "accepted" } else { "refused" }.to_string(),
+            format!("{} datagram(s)", r.flight),
             r.carried_out.to_string(),
         ]);
     }

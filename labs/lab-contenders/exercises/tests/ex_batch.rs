@@ -42,7 +42,11 @@ fn a_batch_answers_each_call_and_keeps_the_good_results() {
         "call 3 gets its result even though call 2 failed",
         &got,
     );
-    expect_eq(ledger.count(), 3, "the three charges, notification included, were made");
+    expect_eq(
+        ledger.count(),
+        3,
+        "the three charges, notification included, were made",
+    );
 }
 
 #[test]
@@ -73,7 +77,9 @@ fn the_edge_cases_follow_the_specification() {
     );
     let broken = answer(&ledger, r#"[{"jsonrpc":"2.0","#);
     expect(
-        broken.as_ref().is_some_and(|a| a["error"]["code"] == -32700),
+        broken
+            .as_ref()
+            .is_some_and(|a| a["error"]["code"] == -32700),
         "text that is not JSON gets one Parse error (-32700)",
         &broken,
     );

@@ -10,7 +10,7 @@ pub fn v3_schema() -> &'static str {
       "namespace": "payments",
       "fields": [
         {"name": "charge_id", "type": "string"},
-        {"name": "amount_cents", "type": "long"},
+        {"name": "amount_cents", "type": "long", "doc": "in cents, or the currency's smallest unit"},
         {"name": "currency", "type": "string"},
         {"name": "refunded_cents", "type": "long", "default": "0"}
       ]
