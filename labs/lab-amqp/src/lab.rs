@@ -49,7 +49,7 @@ impl Lab {
         let cell = self
             .cluster
             .get_or_try_init(|| async {
-                println!("(starting a private three-node RabbitMQ cluster: 10–20 s)");
+                println!("(starting a private three-node RabbitMQ cluster: about 30 s)");
                 let cluster = broker::cluster(Kind::RabbitMq, 3, Options::new()).await?;
                 println!(
                     "(cluster formed in {:.1} s)",

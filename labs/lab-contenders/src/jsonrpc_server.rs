@@ -56,10 +56,10 @@ async fn over_websocket(ledger: Arc<Ledger>, mut socket: WebSocket) {
         let Message::Text(text) = message else {
             continue;
         };
-        if let Some(answer) = jsonrpc_service::handle(&ledger, &text) {
-            if socket.send(Message::Text(answer.into())).await.is_err() {
-                break;
-            }
+        if let Some(answer) = jsonrpc_service::handle(&ledger, &text)
+            && socket.send(Message::Text(answer.into())).await.is_err()
+        {
+            break;
         }
     }
 }

@@ -125,7 +125,17 @@ pub async fn failover() -> anyhow::Result<Failover> {
         .await?;
     let mut js = jetstream::new(client);
     js.set_timeout(Duration::from_secs(1));
-    js.create_stream(replicated()).await?;
+    // The servers elect a meta leader first, then tell it about their
+    // JetStream one by one: until all three are known, an R3 stream has
+    // "no suitable peers for placement". Ask again for a while.
+    let mut tries = 0;
+    while let Err(e) = js.create_stream(replicated()).await {
+        tries += 1;
+        if tries > 60 || !e.to_string().contains("placement") {
+            anyhow::bail!("creating the R3 stream: {e}");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
     let old_leader = leader(&js, None).await?;
 
     let (mut acked, mut retries, mut duplicates) = (BTreeSet::new(), 0, 0);

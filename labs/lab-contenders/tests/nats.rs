@@ -57,17 +57,13 @@ async fn a_request_carries_its_reply_inbox_on_the_wire() {
         "{pattern} covers {inbox}"
     );
     // the responder receives it with that same inbox,
-    let delivered = c
-        .responder_got
-        .iter()
+    let delivered = nats_request::carrying(&c.responder_got)
         .find(|o| o.verb == Verb::Msg)
         .unwrap();
     assert_eq!(delivered.reply_to.as_deref(), Some(inbox.as_str()));
     assert_eq!(delivered.payload, b"1250 EUR");
     // answers with a plain PUB to it, and the requester gets a MSG on it.
-    let answer = c
-        .responder_sent
-        .iter()
+    let answer = nats_request::carrying(&c.responder_sent)
         .find(|o| o.verb == Verb::Pub)
         .unwrap();
     assert_eq!(answer.subject.as_deref(), Some(inbox.as_str()));

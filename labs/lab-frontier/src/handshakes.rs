@@ -64,7 +64,9 @@ async fn tcp_tls_client(addr: std::net::SocketAddr, certs: &Throwaway) -> anyhow
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let tcp = TcpStream::connect(addr).await?; // SYN, SYN-ACK, ACK
     tcp.set_nodelay(true)?; // else Nagle holds the request for an ACK
-    let mut tls = connector.connect(ServerName::try_from("localhost")?, tcp).await?;
+    let mut tls = connector
+        .connect(ServerName::try_from("localhost")?, tcp)
+        .await?;
     tls.write_all(format!("{REQUEST}\n").as_bytes()).await?; // after ClientHello, ServerHello…Finished
     tls.flush().await?;
     let mut answer = String::new();

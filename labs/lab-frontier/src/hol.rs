@@ -49,11 +49,11 @@ pub const STREAMS: usize = 4;
 /// Bytes per stream: small enough for one datagram.
 pub const PAYLOAD: usize = 900;
 /// Latency the proxies add each way.
-pub const ONE_WAY: Duration = Duration::from_millis(10);
+pub const ONE_WAY: Duration = Duration::from_millis(20);
 /// How long the TCP proxy holds the "lost" chunk: about what a fast
 /// retransmission costs (duplicate ACKs back, the segment again: one round
 /// trip and a half).
-pub const TCP_RESEND: Duration = Duration::from_millis(30);
+pub const TCP_RESEND: Duration = Duration::from_millis(60);
 /// Runs of the scenario.
 pub const RUNS: usize = 10;
 
@@ -65,8 +65,8 @@ pub struct Run {
 }
 
 impl Run {
-    /// Streams that lost nothing and were read to their end at least
-    /// [`ONE_WAY`] before the one that did. The margin keeps ties out: over
+    /// Streams that lost nothing and were read to their end at least half
+    /// of [`ONE_WAY`] before the one that did. The margin keeps ties out: over
     /// TCP the held chunk and the ones behind it reach the server in the
     /// same instant, in some order; over QUIC a resent packet cannot arrive
     /// sooner than an ACK's trip back and its own trip out after the
@@ -74,7 +74,7 @@ impl Run {
     pub fn unaffected_before_lossy(&self) -> usize {
         self.done[1..]
             .iter()
-            .filter(|d| **d + ONE_WAY <= self.done[0])
+            .filter(|d| **d + ONE_WAY / 2 <= self.done[0])
             .count()
     }
 
@@ -128,15 +128,30 @@ async fn quic_streams(conn: &quinn::Connection, proxy: &UdpProxy) -> anyhow::Res
         let mut send = conn.open_uni().await?;
         send.write_all(&payload(stream)).await?;
         send.finish()?;
-        until("the proxy to see the stream", || proxy.recording().len() > seen).await?;
+        until("the proxy to see the stream", || {
+            proxy.recording().len() > seen
+        })
+        .await?;
     }
     Ok(t0)
 }
 // ANCHOR_END: quic_streams
 
 /// One QUIC run: a server that notes when each stream ends, a proxy
-/// adding [`ONE_WAY`] each way, a connection, the four streams.
+/// adding [`ONE_WAY`] each way, a connection, the four streams. A run
+/// counts only if the datagram the proxy dropped was the one carrying
+/// stream 0 (at least [`PAYLOAD`] bytes, not a stray ACK); otherwise it is
+/// run again, up to 5 times.
 pub async fn quic_run(certs: &Throwaway) -> anyhow::Result<Run> {
+    for _ in 0..5 {
+        if let Some(run) = quic_attempt(certs).await? {
+            return Ok(run);
+        }
+    }
+    anyhow::bail!("in 5 attempts the proxy never dropped the datagram carrying stream 0")
+}
+
+async fn quic_attempt(certs: &Throwaway) -> anyhow::Result<Option<Run>> {
     let server = quic::server(certs, Tickets::SingleUse)?;
     let finished = Finished::default();
     let serving = {
@@ -176,7 +191,14 @@ pub async fn quic_run(certs: &Throwaway) -> anyhow::Result<Run> {
         "the proxy dropped {} datagrams, not 1",
         proxy.dropped(Direction::ToServer)
     );
-    run_from(&finished, t0)
+    let dropped_stream = proxy
+        .recording()
+        .iter()
+        .any(|d| d.dropped && d.bytes.len() >= PAYLOAD);
+    if !dropped_stream {
+        return Ok(None);
+    }
+    run_from(&finished, t0).map(Some)
 }
 
 // ANCHOR: h2_streams
@@ -198,7 +220,10 @@ async fn h2_streams(
         let (response, mut body) = client.send_request(request, false)?;
         body.send_data(payload(stream), true)?;
         responses.push(response); // dropped, it would cancel the stream
-        until("the proxy to see the stream", || proxy.bytes(Direction::ToServer) > seen).await?;
+        until("the proxy to see the stream", || {
+            proxy.bytes(Direction::ToServer) > seen
+        })
+        .await?;
         client = client.ready().await?;
     }
     Ok((t0, responses))

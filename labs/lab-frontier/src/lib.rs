@@ -22,15 +22,15 @@ pub mod columnar;
 pub mod handshakes;
 pub mod hol;
 mod lab;
+pub mod live_query;
 pub mod migration;
 pub mod packets;
-pub mod live_query;
 pub mod pgwire;
 pub mod quic;
+pub mod reactive;
 pub mod replay;
 pub mod served;
 pub mod sync;
-pub mod reactive;
 
 pub use lab::Lab;
 

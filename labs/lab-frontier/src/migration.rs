@@ -49,7 +49,10 @@ pub struct Moved {
 // ANCHOR: rebind
 /// Uploads `PIECES` pieces on one stream, moving the client's socket to a
 /// new local port halfway.
-async fn upload_and_move(endpoint: &quinn::Endpoint, conn: &quinn::Connection) -> anyhow::Result<String> {
+async fn upload_and_move(
+    endpoint: &quinn::Endpoint,
+    conn: &quinn::Connection,
+) -> anyhow::Result<String> {
     let (mut send, mut recv) = conn.open_bi().await?;
     for i in 0..PIECES {
         if i == PIECES / 2 {
@@ -80,7 +83,10 @@ pub async fn migrate(certs: &Throwaway) -> anyhow::Result<Moved> {
     client.wait_idle().await;
     server.close(0u32.into(), b"done");
     serving.abort();
-    anyhow::ensure!(new_addr != old_addr, "the client did not move to a new port");
+    anyhow::ensure!(
+        new_addr != old_addr,
+        "the client did not move to a new port"
+    );
     let after: Vec<_> = proxy
         .recording()
         .into_iter()
@@ -115,7 +121,11 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         &["request", "connection", "server saw it from", "answer"],
     );
     for (name, d, answer) in [
-        ("hello, before the move", &moved.before, "done: hello".to_string()),
+        (
+            "hello, before the move",
+            &moved.before,
+            "done: hello".to_string(),
+        ),
         ("the upload", &moved.upload, moved.answer.clone()),
     ] {
         table.row([
@@ -132,7 +142,10 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     table.note("the server's addresses are the proxy's sockets: one per client port");
     let mut report = Report::new(crate::LAB, "migration");
     report.table(table);
-    report.value("handshake_packets_after_move", moved.handshake_packets_after_move);
+    report.value(
+        "handshake_packets_after_move",
+        moved.handshake_packets_after_move,
+    );
     report.value("client_addresses", moved.client_addresses);
     Ok(report)
 }

@@ -104,8 +104,8 @@ pub fn tls_client(certs: &Throwaway) -> anyhow::Result<rustls::ClientConfig> {
 pub fn server(certs: &Throwaway, tickets: Tickets) -> anyhow::Result<Endpoint> {
     let crypto = QuicServerConfig::try_from(tls_server(certs, tickets)?)?;
     let config = ServerConfig::with_crypto(Arc::new(crypto));
-    let endpoint = Endpoint::server(config, loopback())
-        .context("could not open a UDP socket on 127.0.0.1")?;
+    let endpoint =
+        Endpoint::server(config, loopback()).context("could not open a UDP socket on 127.0.0.1")?;
     Ok(endpoint)
 }
 

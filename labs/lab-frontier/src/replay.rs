@@ -123,7 +123,12 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
                 Tickets::SingleUse => "single-use (rustls' default)",
             }
             .to_string(),
-            if r.early_accepted { "accepted" } else { "refused" }.to_string(),
+            if r.early_accepted {
+                "accepted"
+            } else {
+                "refused"
+            }
+            .to_string(),
             format!("{} datagram(s)", r.flight),
             r.carried_out.to_string(),
         ]);

@@ -9,9 +9,12 @@ use lab_frontier_exercises::batcher::{Waiting, dispatch};
 use labkit::grade::{expect, expect_eq};
 use tokio::sync::{mpsc, oneshot};
 
+/// Every fetch the backend saw: the ids it was asked for.
+type Fetches = Arc<Mutex<Vec<Vec<u64>>>>;
+
 /// Starts the batcher over a backend that records every fetch; returns
 /// the queue and the record.
-fn start() -> (mpsc::UnboundedSender<Waiting>, Arc<Mutex<Vec<Vec<u64>>>>) {
+fn start() -> (mpsc::UnboundedSender<Waiting>, Fetches) {
     let fetches = Arc::new(Mutex::new(Vec::new()));
     let seen = fetches.clone();
     let (queue, waiting) = mpsc::unbounded_channel();

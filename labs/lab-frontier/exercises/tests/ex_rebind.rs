@@ -15,7 +15,9 @@ async fn the_connection_survives_the_move() {
     let server = quic::server(&certs, Tickets::SingleUse).expect("a QUIC server");
     let log = Log::default();
     let serving = tokio::spawn(served::serve(server.clone(), log.clone()));
-    let proxy = UdpProxy::start(server.local_addr().unwrap()).await.expect("a UDP proxy");
+    let proxy = UdpProxy::start(server.local_addr().unwrap())
+        .await
+        .expect("a UDP proxy");
     let client = quic::client(&certs).expect("a QUIC client");
     let conn = client
         .connect(proxy.addr(), "localhost")
@@ -45,11 +47,15 @@ async fn the_connection_survives_the_move() {
     expect(
         from("one") == from("two") && from("three") == from("four"),
         "the client moves once, between the second and the third request",
-        done.iter().map(|d| (&d.request, d.from)).collect::<Vec<_>>(),
+        done.iter()
+            .map(|d| (&d.request, d.from))
+            .collect::<Vec<_>>(),
     );
     expect(
         from("two") != from("three"),
         "the server sees the last requests come from a new address",
-        done.iter().map(|d| (&d.request, d.from)).collect::<Vec<_>>(),
+        done.iter()
+            .map(|d| (&d.request, d.from))
+            .collect::<Vec<_>>(),
     );
 }
