@@ -86,7 +86,14 @@ impl LiveResult {
         }
     }
 
-    // ANCHOR: apply
+    /// The result as it stands.
+    pub fn rows(&self) -> &BTreeMap<i64, i64> {
+        &self.rows
+    }
+}
+
+// ANCHOR: apply
+impl LiveResult {
     /// Apply one change; at each commit, the deltas of that transaction.
     pub fn apply(&mut self, change: Change) -> Option<Vec<Delta>> {
         let (id, now) = match change {
@@ -109,13 +116,8 @@ impl LiveResult {
         }
         None
     }
-    // ANCHOR_END: apply
-
-    /// The result as it stands.
-    pub fn rows(&self) -> &BTreeMap<i64, i64> {
-        &self.rows
-    }
 }
+// ANCHOR_END: apply
 
 /// What polling can do: compare two whole results.
 pub fn diff(before: &BTreeMap<i64, i64>, after: &BTreeMap<i64, i64>) -> Vec<Delta> {

@@ -94,7 +94,25 @@ impl Conn {
         Ok(())
     }
 
-    // ANCHOR: start_replication
+    /// Standby status update: everything up to `lsn` is written, flushed
+    /// and applied, so the server may recycle that WAL.
+    async fn acknowledge(&mut self, lsn: u64) -> anyhow::Result<()> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_micros() as i64
+            - PG_EPOCH_OFFSET_US;
+        let mut body = vec![b'r'];
+        for _ in 0..3 {
+            body.extend_from_slice(&lsn.to_be_bytes());
+        }
+        body.extend_from_slice(&now.to_be_bytes());
+        body.push(0);
+        self.send(b'd', &body).await
+    }
+}
+
+// ANCHOR: start_replication
+impl Conn {
     /// Turn this (replication) connection into a stream of logical changes
     /// from a new temporary slot decoded by `test_decoding`. Returns once
     /// the server has switched to copy-both mode.
@@ -115,9 +133,11 @@ impl Conn {
             other => bail!("START_REPLICATION answered {:?}", other as char),
         }
     }
-    // ANCHOR_END: start_replication
+}
+// ANCHOR_END: start_replication
 
-    // ANCHOR: next_change
+// ANCHOR: next_change
+impl Conn {
     /// The next line of decoded change text from the stream, answering the
     /// server's keepalives on the way (it drops a silent client).
     pub async fn next_change(&mut self) -> anyhow::Result<String> {
@@ -142,24 +162,8 @@ impl Conn {
             }
         }
     }
-    // ANCHOR_END: next_change
-
-    /// Standby status update: everything up to `lsn` is written, flushed
-    /// and applied, so the server may recycle that WAL.
-    async fn acknowledge(&mut self, lsn: u64) -> anyhow::Result<()> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_micros() as i64
-            - PG_EPOCH_OFFSET_US;
-        let mut body = vec![b'r'];
-        for _ in 0..3 {
-            body.extend_from_slice(&lsn.to_be_bytes());
-        }
-        body.extend_from_slice(&now.to_be_bytes());
-        body.push(0);
-        self.send(b'd', &body).await
-    }
 }
+// ANCHOR_END: next_change
 
 /// The first message: length, protocol 3.0, `name\0value\0` pairs, `\0`.
 fn startup_message(params: &[(&str, &str)]) -> Vec<u8> {
