@@ -130,7 +130,12 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     ] {
         table.row([
             name.to_string(),
-            format!("#{}", d.connection),
+            if d.connection == moved.before.connection {
+                "the first"
+            } else {
+                "a new one"
+            }
+            .to_string(),
             d.from.to_string(),
             answer,
         ]);
