@@ -131,7 +131,8 @@ pub async fn failover() -> anyhow::Result<Failover> {
     let mut tries = 0;
     while let Err(e) = js.create_stream(replicated()).await {
         tries += 1;
-        if tries > 60 || !e.to_string().contains("placement") {
+        let why = e.to_string();
+        if tries > 60 || !(why.contains("placement") || why.contains("timed out")) {
             anyhow::bail!("creating the R3 stream: {e}");
         }
         tokio::time::sleep(Duration::from_millis(250)).await;

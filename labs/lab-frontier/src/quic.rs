@@ -46,6 +46,7 @@ pub enum Tickets {
 #[derive(Debug)]
 struct ReusableStore(Arc<rustls::server::ServerSessionMemoryCache>);
 
+// ANCHOR: reusable_take
 impl rustls::server::StoresServerSessions for ReusableStore {
     fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
         self.0.put(key, value)
@@ -53,15 +54,14 @@ impl rustls::server::StoresServerSessions for ReusableStore {
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
         self.0.get(key)
     }
-    // ANCHOR: reusable_take
     fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
         self.0.get(key) // a single-use store would remove the session here
     }
-    // ANCHOR_END: reusable_take
     fn can_cache(&self) -> bool {
         true
     }
 }
+// ANCHOR_END: reusable_take
 
 /// The crypto provider of every TLS config in the lab: ring.
 pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {

@@ -75,7 +75,6 @@ pub async fn replay(certs: &Throwaway, tickets: Tickets) -> anyhow::Result<Repla
     conn.close(0u32.into(), b"bye");
     again.wait_idle().await;
 
-    // ANCHOR: capture
     // The attacker's copy: the client's datagrams before the server's first.
     let client = again.local_addr()?;
     let flight: Vec<_> = proxy
@@ -85,7 +84,6 @@ pub async fn replay(certs: &Throwaway, tickets: Tickets) -> anyhow::Result<Repla
         .take_while(|d| d.dir == Direction::ToServer)
         .map(|d| d.bytes)
         .collect();
-    // ANCHOR_END: capture
 
     // Once the server has forgotten the connection, send the copy again.
     let deadline = Instant::now() + Duration::from_secs(5);

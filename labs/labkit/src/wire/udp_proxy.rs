@@ -79,13 +79,16 @@ struct Shared {
     started: Instant,
     front: Arc<UdpSocket>,
     /// One socket towards the server per client address, and its reader task.
-    upstream: Mutex<HashMap<SocketAddr, (Arc<UdpSocket>, JoinHandle<()>)>>,
+    upstream: Mutex<HashMap<SocketAddr, Upstream>>,
     faults: Mutex<[DirFaults; 2]>,
     forwarded: [AtomicU64; 2],
     dropped: [AtomicU64; 2],
     log: Mutex<Vec<Datagram>>,
     lines: [mpsc::UnboundedSender<Queued>; 2],
 }
+
+/// A socket towards the server, and the task reading the server's answers.
+type Upstream = (Arc<UdpSocket>, JoinHandle<()>);
 
 #[derive(Debug, Default, Clone)]
 struct DirFaults {
