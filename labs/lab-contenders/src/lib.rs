@@ -12,7 +12,6 @@
 //! | [`nats_dedup`] | `nats-dedup` | "JetStream: de-duplication" |
 //! | [`nats_ack`] | `nats-ack` | "JetStream: acknowledgements" |
 //! | [`nats_kv`] | `nats-kv` | "JetStream: key-value" |
-//! | [`nats_cluster`] | `nats-cluster` | "JetStream: a cluster" |
 //! | [`twirp`] | `twirp` | "Twirp" |
 //! | [`jsonrpc`] | `jsonrpc` | "JSON-RPC 2.0" |
 //! | [`xmlrpc`] | `xmlrpc` | "XML-RPC, before it" |
@@ -31,7 +30,6 @@ pub mod ledger;
 pub mod nats_ack;
 pub mod nats_away;
 pub mod nats_client;
-pub mod nats_cluster;
 pub mod nats_dedup;
 pub mod nats_kv;
 pub mod nats_queue;
@@ -66,7 +64,6 @@ pub const SCENARIOS: &[Scenario] = &[
     nats_dedup::SCENARIO,
     nats_ack::SCENARIO,
     nats_kv::SCENARIO,
-    nats_cluster::SCENARIO,
     twirp::SCENARIO,
     jsonrpc::SCENARIO,
     xmlrpc::SCENARIO,

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use lab_contenders::{
-    LAB, Lab, SCENARIOS, avro, jsonrpc, nats_ack, nats_away, nats_cluster, nats_dedup, nats_kv,
-    nats_queue, nats_request, nats_stream, nats_subjects, thrift, twirp, xmlrpc,
+    LAB, Lab, SCENARIOS, avro, jsonrpc, nats_ack, nats_away, nats_dedup, nats_kv, nats_queue,
+    nats_request, nats_stream, nats_subjects, thrift, twirp, xmlrpc,
 };
 use labkit::cli::{self, Common};
 
@@ -38,7 +38,6 @@ fn main() -> ExitCode {
                 "nats-dedup" => nats_dedup::run(&lab).await?,
                 "nats-ack" => nats_ack::run(&lab).await?,
                 "nats-kv" => nats_kv::run(&lab).await?,
-                "nats-cluster" => nats_cluster::run(&lab).await?,
                 "thrift" => thrift::run(&lab).await?,
                 "avro" => avro::run(&lab).await?,
                 "twirp" => twirp::run(&lab).await?,
