@@ -32,9 +32,11 @@ pub async fn private_server() -> anyhow::Result<Broker> {
 
 /// A client connected to `url` (a server or a proxy in front of one).
 pub async fn connect(url: &str) -> anyhow::Result<async_nats::Client> {
-    async_nats::connect(url)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot connect to NATS at {url}: {e}"))
+    async_nats::connect(url).await.map_err(|e| {
+        // The URL may carry a password: print it masked.
+        let url = broker::mask(url);
+        anyhow::anyhow!("cannot connect to NATS at {url}: {e}")
+    })
 }
 
 /// `nats://` + the address of a labkit proxy.

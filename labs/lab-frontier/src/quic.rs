@@ -1,5 +1,5 @@
 //! The QUIC and TLS set-up every QUIC scenario shares: a server and a client
-//! that trust the lab's throwaway CA, over quinn 0.11 with rustls and ring.
+//! that trust the lab's throwaway CA, over quinn 0.11 with rustls and aws-lc-rs.
 //!
 //! Two knobs matter to the chapter and are spelled out here rather than
 //! left to defaults:
@@ -63,9 +63,11 @@ impl rustls::server::StoresServerSessions for ReusableStore {
 }
 // ANCHOR_END: reusable_take
 
-/// The crypto provider of every TLS config in the lab: ring.
+/// The crypto provider of every TLS config in the lab: aws-lc-rs, the one
+/// rustls picks by default and the other chapters' TLS already builds (a
+/// second provider in the same build would leave rustls unable to choose).
 pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
 /// A TLS 1.3 server config presenting the lab's certificate, with early

@@ -42,8 +42,10 @@ impl Counter {
         let down: u64 = self.decrements.values().sum();
         up as i64 - down as i64
     }
+}
 
-    // ANCHOR: merge
+// ANCHOR: merge
+impl Counter {
     /// Take in what `other` knows, so that replicas that have merged with
     /// each other show the same value.
     pub fn merge(&mut self, other: &Counter) {
@@ -51,5 +53,5 @@ impl Counter {
         // not depend on order, and merging twice must change nothing.
         let _ = other;
     }
-    // ANCHOR_END: merge
 }
+// ANCHOR_END: merge

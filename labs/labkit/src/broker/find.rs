@@ -131,11 +131,13 @@ impl Finder {
                         }
                     }
                 }
-                Place::Private => match self
-                    .lookup
-                    .find_program(facts.program)
-                    .or_else(|| recipe.installed_elsewhere())
-                {
+                Place::Private => match self.lookup.find_program(facts.program).or_else(|| {
+                    if self.lookup.only_listed_folders() {
+                        None
+                    } else {
+                        recipe.installed_elsewhere()
+                    }
+                }) {
                     None => {
                         tried.push(format!("`{}` is not on PATH", facts.program));
                         fixes.install =

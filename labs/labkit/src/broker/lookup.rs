@@ -110,6 +110,13 @@ impl Lookup {
             .find(|p| is_executable(p))
     }
 
+    /// Whether the reader (or a test) set [`PROGRAMS_VAR`]: programs are
+    /// then looked for in its folders only, never in a package's own folder
+    /// (PostgreSQL's `/usr/lib/postgresql/<version>/bin`).
+    pub fn only_listed_folders(&self) -> bool {
+        self.get(PROGRAMS_VAR).is_some()
+    }
+
     /// The search path joined as a `PATH` value, for child processes that
     /// look up helpers themselves (RabbitMQ's script runs `erl`).
     pub(crate) fn path_value(&self) -> OsString {
