@@ -24,6 +24,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use labkit::broker::{self, Kind, Options};
+use labkit::interrupt::processes_naming;
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
@@ -99,43 +100,6 @@ const MOMENTS: [Moment; 6] = [
 ];
 
 const KINDS: &str = "rabbitmq-server,mosquitto,nats-server,redis-server";
-
-/// Processes whose environment or command line mention `needle`.
-fn processes_naming(needle: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return found;
-    };
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|p| p.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        if pid == std::process::id() as i32 {
-            continue;
-        }
-        let read = |f: &str| std::fs::read(entry.path().join(f)).unwrap_or_default();
-        let stat = String::from_utf8_lossy(&read("stat")).into_owned();
-        if stat
-            .rsplit_once(')')
-            .and_then(|(_, r)| r.split_whitespace().next())
-            == Some("Z")
-        {
-            continue; // a zombie runs nothing
-        }
-        let cmdline = read("cmdline");
-        let environ = read("environ");
-        let names = |b: &[u8]| b.windows(needle.len()).any(|w| w == needle.as_bytes());
-        if names(&cmdline) || names(&environ) {
-            let cmd = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-            found.push(format!("{pid} {}", cmd.trim()));
-        }
-    }
-    found
-}
 
 fn entries(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)

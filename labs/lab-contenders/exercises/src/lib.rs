@@ -3,8 +3,8 @@
 //!
 //! | exercise | your file | what you build |
 //! |---|---|---|
-//! | `contenders-avro-evolve` | `src/evolve.rs` | version 3 of an Avro schema, read by old and new |
-//! | `contenders-jsonrpc-batch` | `src/batch.rs` | a JSON-RPC 2.0 batch answered call by call |
+//! | `contenders-avro-evolve` | `src/avro_evolve.rs` | version 3 of an Avro schema, read by old and new |
+//! | `contenders-jsonrpc-batch` | `src/jsonrpc_batch.rs` | a JSON-RPC 2.0 batch answered call by call |
 //!
 //! To prove that every exercise can be solved and that its grading tests
 //! catch real mistakes, `cargo exercises verify` compiles this crate again

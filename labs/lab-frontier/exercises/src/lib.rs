@@ -4,7 +4,7 @@
 //! | exercise | your file | what you build |
 //! |---|---|---|
 //! | `frontier-rebind` | `src/rebind.rs` | a QUIC client that keeps its connection when it moves to a new port |
-//! | `frontier-crdt-counter` | `src/counter.rs` | a counter that replicas change apart and merge without conflict |
+//! | `frontier-crdt-counter` | `src/crdt_counter.rs` | a counter that replicas change apart and merge without conflict |
 //! | `frontier-batcher` | `src/batcher.rs` | the loop that turns many lookups into one fetch |
 //!
 //! To prove that every exercise can be solved and that its grading tests

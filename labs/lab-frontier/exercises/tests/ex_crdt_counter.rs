@@ -1,6 +1,6 @@
 //! Grading tests for `frontier-crdt-counter`.
 
-use lab_frontier_exercises::counter::Counter;
+use lab_frontier_exercises::crdt_counter::Counter;
 use labkit::grade::expect_eq;
 
 /// Two replicas merge with each other, each way.

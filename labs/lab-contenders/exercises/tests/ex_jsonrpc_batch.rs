@@ -1,7 +1,7 @@
 //! Grading tests for `contenders-jsonrpc-batch`.
 
 use lab_contenders::ledger::Ledger;
-use lab_contenders_exercises::batch::handle;
+use lab_contenders_exercises::jsonrpc_batch::handle;
 use labkit::grade::{expect, expect_eq};
 use serde_json::Value;
 

@@ -4,7 +4,7 @@ use apache_avro::Schema;
 use apache_avro::reader::datum::GenericDatumReader;
 use apache_avro::types::Value;
 use lab_contenders::avro::{V1, charge_record, datum};
-use lab_contenders_exercises::evolve::v3_schema;
+use lab_contenders_exercises::avro_evolve::v3_schema;
 use labkit::grade::{expect, expect_eq, expect_ok};
 
 fn read(writer: &Schema, reader: &Schema, bytes: &[u8]) -> Result<Value, String> {
