@@ -12,7 +12,9 @@ pub async fn send_across_move(
     for (i, request) in requests.iter().enumerate() {
         if i == requests.len() / 2 {
             endpoint.rebind(std::net::UdpSocket::bind("127.0.0.1:0")?)?;
-            current = endpoint.connect(conn.remote_address(), "localhost")?.await?;
+            current = endpoint
+                .connect(conn.remote_address(), "localhost")?
+                .await?;
         }
         answers.push(lab_frontier::served::ask(&current, request).await?);
     }
