@@ -12,9 +12,13 @@
 //! | [`nats_dedup`] | `nats-dedup` | "JetStream: de-duplication" |
 //! | [`nats_ack`] | `nats-ack` | "JetStream: acknowledgements" |
 //! | [`nats_kv`] | `nats-kv` | "JetStream: key-value" |
+//! | [`nats_cluster`] | `nats-cluster` | "JetStream: a cluster loses its leader" |
 //! | [`twirp`] | `twirp` | "Twirp" |
 //! | [`jsonrpc`] | `jsonrpc` | "JSON-RPC 2.0" |
 //! | [`xmlrpc`] | `xmlrpc` | "XML-RPC, before it" |
+//! | [`compare`] | `compare` | "All of them on one charge" |
+//! | [`graphql`] | `graphql` | "GraphQL over WebSocket" |
+//! | [`otlp`] | `otlp` | "OTLP" |
 //!
 //! Each scenario is one file named as you type it, declaring its `SCENARIO`
 //! and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`; the tests
@@ -22,6 +26,10 @@
 //! service every contender serves, so each of them carries the same charge.
 
 pub mod avro;
+pub mod avro_rpc;
+pub mod compare;
+pub mod graphql;
+pub mod graphql_server;
 pub mod jsonrpc;
 pub mod jsonrpc_server;
 pub mod jsonrpc_service;
@@ -30,12 +38,14 @@ pub mod ledger;
 pub mod nats_ack;
 pub mod nats_away;
 pub mod nats_client;
+pub mod nats_cluster;
 pub mod nats_dedup;
 pub mod nats_kv;
 pub mod nats_queue;
 pub mod nats_request;
 pub mod nats_stream;
 pub mod nats_subjects;
+pub mod otlp;
 pub mod pb;
 pub mod thrift;
 pub mod thrift_gen;
@@ -64,7 +74,11 @@ pub const SCENARIOS: &[Scenario] = &[
     nats_dedup::SCENARIO,
     nats_ack::SCENARIO,
     nats_kv::SCENARIO,
+    nats_cluster::SCENARIO,
     twirp::SCENARIO,
     jsonrpc::SCENARIO,
     xmlrpc::SCENARIO,
+    compare::SCENARIO,
+    graphql::SCENARIO,
+    otlp::SCENARIO,
 ];

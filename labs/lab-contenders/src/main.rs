@@ -9,7 +9,11 @@ use lab_contenders::{
     LAB, Lab, SCENARIOS, avro, jsonrpc, nats_ack, nats_away, nats_dedup, nats_kv, nats_queue,
     nats_request, nats_stream, nats_subjects, thrift, twirp, xmlrpc,
 };
+use lab_contenders::nats_cluster;
+use lab_contenders::compare;
 use labkit::cli::{self, Common};
+use lab_contenders::graphql;
+use lab_contenders::otlp;
 
 #[derive(Parser)]
 #[command(
@@ -38,11 +42,15 @@ fn main() -> ExitCode {
                 "nats-dedup" => nats_dedup::run(&lab).await?,
                 "nats-ack" => nats_ack::run(&lab).await?,
                 "nats-kv" => nats_kv::run(&lab).await?,
+                "nats-cluster" => nats_cluster::run(&lab).await?,
                 "thrift" => thrift::run(&lab).await?,
                 "avro" => avro::run(&lab).await?,
                 "twirp" => twirp::run(&lab).await?,
                 "jsonrpc" => jsonrpc::run(&lab).await?,
                 "xmlrpc" => xmlrpc::run(&lab).await?,
+                "compare" => compare::run(&lab).await?,
+                "graphql" => graphql::run(&lab).await?,
+                "otlp" => otlp::run(&lab).await?,
                 other => unreachable!("clap accepts only listed scenarios, not {other}"),
             };
             cli::finish(&report, &args.common)?;

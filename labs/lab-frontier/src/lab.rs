@@ -41,5 +41,7 @@ impl Default for Lab {
 }
 
 /// lab-frontier's QUIC half needs nothing a machine may lack once it has
-/// built: every peer is the lab's own, on loopback.
+/// built: every peer is the lab's own, on loopback. `reactive` declares
+/// [`Need::Postgres`](labkit::cli::Need::Postgres), which the machine
+/// answers.
 impl labkit::cli::Lab for Lab {}

@@ -6,9 +6,12 @@
 //! | [`handshakes`] | `handshakes` | "QUIC: streams without a queue" — round trips before the first byte |
 //! | [`replay`] | `replay` | "QUIC: streams without a queue" — the replay caveat of 0-RTT |
 //! | [`migration`] | `migration` | "QUIC: streams without a queue" — connection migration |
+//! | [`http3`] | `http3` | "HTTP/3 and WebTransport" — one stream per request, QPACK headers |
+//! | [`webtransport`] | `webtransport` | "HTTP/3 and WebTransport" — streams and datagrams in a session |
 //! | [`sync`] | `sync` | "Local-first sync" — two replicas edited apart, synced over TCP |
 //! | [`reactive`] | `reactive` | "Reactive queries" — a live query from logical decoding, against polling |
 //! | [`batching`] | `batching` | "Batching as an effect" — N lookups, one request |
+//! | [`p2p`] | `p2p` | "Peer to peer" — two libp2p nodes call each other by address |
 //! | [`columnar`] | `columnar` | "Columnar compression" — payments as rows and as columns |
 //!
 //! Each scenario is one file named as you type it, declaring its `SCENARIO`
@@ -16,14 +19,20 @@
 //! and the book call the same functions. [`quic`] sets up the QUIC and TLS
 //! ends the QUIC scenarios share; [`packets`] reads what the proxies saw
 //! (QUIC packet headers and TLS records, both visible without any key).
+//! [`p2p_node`] is one libp2p node of `p2p`, and [`p2p_wire`] reads what
+//! the proxy saw of its connection.
 
 pub mod batching;
 pub mod columnar;
 pub mod handshakes;
 pub mod hol;
+pub mod http3;
 mod lab;
 pub mod live_query;
 pub mod migration;
+pub mod p2p;
+pub mod p2p_node;
+pub mod p2p_wire;
 pub mod packets;
 pub mod pgwire;
 pub mod quic;
@@ -31,6 +40,7 @@ pub mod reactive;
 pub mod replay;
 pub mod served;
 pub mod sync;
+pub mod webtransport;
 
 pub use lab::Lab;
 
@@ -45,8 +55,11 @@ pub const SCENARIOS: &[Scenario] = &[
     handshakes::SCENARIO,
     replay::SCENARIO,
     migration::SCENARIO,
+    http3::SCENARIO,
+    webtransport::SCENARIO,
     sync::SCENARIO,
     reactive::SCENARIO,
     batching::SCENARIO,
+    p2p::SCENARIO,
     columnar::SCENARIO,
 ];

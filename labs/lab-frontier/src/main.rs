@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use lab_frontier::{
-    LAB, Lab, SCENARIOS, batching, columnar, handshakes, hol, migration, reactive, replay, sync,
+    LAB, Lab, SCENARIOS, batching, columnar, handshakes, hol, http3, migration, p2p, reactive, replay, sync,
+    webtransport,
 };
 use labkit::cli::{self, Common};
 
@@ -34,9 +35,12 @@ fn main() -> ExitCode {
                 "handshakes" => handshakes::run(&lab).await?,
                 "replay" => replay::run(&lab).await?,
                 "migration" => migration::run(&lab).await?,
+                "http3" => http3::run(&lab).await?,
+                "webtransport" => webtransport::run(&lab).await?,
                 "sync" => sync::run(&lab).await?,
                 "reactive" => reactive::run(&lab).await?,
                 "batching" => batching::run(&lab).await?,
+                "p2p" => p2p::run(&lab).await?,
                 "columnar" => columnar::run(&lab).await?,
                 other => unreachable!("clap accepts only listed scenarios, not {other}"),
             };

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use labkit::broker::{self, Options};
-use labkit::cli::Scenario;
+use labkit::cli::{Need, Scenario};
 use labkit::measure::human_duration;
 use labkit::report::{Report, Table};
 use labkit::wire::{Direction, Proxy};
@@ -31,7 +31,8 @@ pub const SCENARIO: Scenario = Scenario::tour(
     "reactive",
     "a live query fed by PostgreSQL's logical decoding, against polling the query",
     "the row inserted and deleted between two polls: the stream shows it, polling never does",
-);
+)
+.needs(&[Need::Postgres]);
 
 /// The query the client watches.
 pub const QUERY: Query = Query {

@@ -16,7 +16,7 @@ fn every_kind_of_bad_input_is_one_line_and_a_failure() {
             )
             .args(&["reactive"])
             .without_programs()
-            .says("postgres"),
+            .says("apt-get install postgresql"),
         )
         .not_applicable(
             Bad::DeadUrl,

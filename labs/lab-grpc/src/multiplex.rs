@@ -166,24 +166,23 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         "100 concurrent unary calls, each held 200 ms by the server, on one channel",
         &[
             "server",
-            "limit on the wire",
-            "TCP connections",
-            "succeeded",
-            "max in server at once",
+            "announced",
+            "conns",
+            "ok",
+            "peak",
             "time",
-            "server's RST_STREAM codes",
+            "RST_STREAM sent",
         ],
     );
     let rows = [
-        ("no limit set", &open),
-        ("limit 10, client has read SETTINGS", &limited),
-        ("limit 10, burst before the client reads SETTINGS", &cold),
+        ("no limit", &open),
+        ("limit 10", &limited),
+        ("limit 10, burst", &cold),
     ];
     for (what, b) in rows {
         table.row([
             what.to_string(),
-            b.announced_limit
-                .map_or("none announced".into(), |l| l.to_string()),
+            b.announced_limit.map_or("none".into(), |l| l.to_string()),
             b.connections.to_string(),
             format!("{}/{}", b.succeeded, b.calls),
             b.server_max_in_flight.to_string(),
@@ -195,6 +194,10 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
                 .join(", "),
         ]);
     }
+    table.note("announced: SETTINGS_MAX_CONCURRENT_STREAMS on the wire; conns: TCP connections; ok: calls that succeeded; peak: most calls in the server's handlers at once");
+    table.note(
+        "limit 10, burst: the client sent all its calls before it had read the server's SETTINGS",
+    );
     for (failure, n) in &cold.failures {
         table.note(format!(
             "burst before SETTINGS: {n} calls failed with {failure}"

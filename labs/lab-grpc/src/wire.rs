@@ -128,16 +128,18 @@ fn describe(f: &Frame) -> String {
                 .iter()
                 .filter_map(|n| calls::header(&list, n).map(|v| format!("{n}: {v}")))
                 .collect();
-            format!("{} headers; {}", list.len(), shown.join(", "))
+            shown.join(", ")
         }
         FrameType::Data => {
             let d = f.data();
             if d.len() >= calls::PREFIX_LEN {
                 format!(
-                    "gRPC prefix: compressed={}, length={}; then protobuf",
+                    "gRPC prefix: compressed={}, length={}",
                     d[0],
                     u32::from_be_bytes([d[1], d[2], d[3], d[4]])
                 )
+            } else if d.is_empty() {
+                "empty".into()
             } else {
                 format!("{} bytes", d.len())
             }
@@ -173,18 +175,11 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
 
     let mut frames = Table::new(
         "The first Charge call and the connection around it, frame by frame",
-        &[
-            "direction",
-            "frame",
-            "stream",
-            "flags",
-            "bytes",
-            "what is inside",
-        ],
+        &["from", "frame", "id", "flags", "bytes", "what is inside"],
     );
     for (dir, list) in [
-        ("client → server", &grpc.client_frames),
-        ("server → client", &grpc.server_frames),
+        ("client", &grpc.client_frames),
+        ("server", &grpc.server_frames),
     ] {
         for f in list.iter().filter(|f| f.stream_id <= 1) {
             frames.row([
@@ -197,6 +192,8 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
             ]);
         }
     }
+    frames.note("id: the HTTP/2 stream the frame belongs to; 0 is the connection itself");
+    frames.note("a DATA frame's protobuf follows its 5-byte gRPC prefix");
     report.table(frames);
 
     let mut bytes = Table::new(
@@ -211,12 +208,13 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         ]);
     }
     bytes.row([
-        "connection-level frames (preface, SETTINGS, WINDOW_UPDATE, GOAWAY)".to_string(),
+        "connection frames".to_string(),
         grpc.connection_bytes.to_string(),
         "0".into(),
     ]);
     // Files are written only where the reader asks: `--pcap DIR` saves every
     // connection the lab's proxies saw, this one included.
+    bytes.note("connection frames: the preface, SETTINGS, WINDOW_UPDATE and GOAWAY");
     bytes.note(
         "to open this connection in Wireshark, run with --pcap DIR; or: tshark -r FILE -d tcp.port==PORT,http2",
     );

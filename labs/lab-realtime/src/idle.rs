@@ -76,11 +76,9 @@ pub struct Step {
 pub async fn hold(server: SocketAddr, path: &str, steps: &[usize]) -> anyhow::Result<Vec<Step>> {
     let limit = raise_fd_limit()? as usize;
     let most = steps.iter().copied().max().unwrap_or(0);
-    if most * 2 + 64 > limit {
-        bail!(
-            "{most} connections need {} file descriptors (both ends are here) but the limit is {limit}; raise it with `ulimit -Hn`",
-            most * 2 + 64
-        );
+    let need = most * 2 + 64; // both ends of each connection are in this process
+    if need > limit {
+        bail!("{need} file descriptors needed, the limit is {limit}: raise it (`ulimit -Hn`)");
     }
     let mut open = Vec::with_capacity(most);
     let mut out = vec![Step {
@@ -91,7 +89,8 @@ pub async fn hold(server: SocketAddr, path: &str, steps: &[usize]) -> anyhow::Re
         while open.len() < target {
             open.push(open_one(server, path).await?);
         }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await; // let tasks settle
+        // Let the server's tasks settle before reading the memory.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         out.push(Step {
             connections: open.len(),
             rss_bytes: rss_bytes()?,

@@ -88,6 +88,10 @@ pub enum Need {
     Browser,
     /// The nginx web server.
     Nginx,
+    /// PostgreSQL's server programs (`postgres`, `initdb`), for a private
+    /// instance ([`crate::broker::postgres`]); Debian keeps them off `PATH`,
+    /// in `/usr/lib/postgresql/<version>/bin`, and labkit looks there too.
+    Postgres,
 }
 
 impl Need {
@@ -98,8 +102,16 @@ impl Need {
             Need::Mosquitto => return None,
             Need::Browser => (&["chromium", "chromedriver"], "chromium chromium-driver"),
             Need::Nginx => (&["nginx"], "nginx-light"),
+            Need::Postgres => (&["postgres", "initdb"], "postgresql"),
         };
         let lookup = crate::broker::Lookup::from_process();
+        if self == Need::Postgres
+            && !lookup.only_listed_folders()
+            && let Some(server) = crate::broker::postgres::installed_server()
+            && server.with_file_name("initdb").is_file()
+        {
+            return None;
+        }
         let absent: Vec<&str> = programs
             .iter()
             .copied()

@@ -22,3 +22,11 @@ pub async fn depth(conn: &Connection, queue: &str) -> anyhow::Result<Option<u32>
         .ok()
         .map(|q| q.message_count()))
 }
+
+/// One message for the `amqp-failover` publisher: an id that stays the same
+/// however often it is sent, and a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub id: String,
+    pub body: String,
+}

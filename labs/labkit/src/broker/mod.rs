@@ -80,7 +80,7 @@ mod lookup;
 mod mosquitto;
 mod nats;
 mod options;
-mod postgres;
+pub(crate) mod postgres;
 pub(crate) mod private;
 pub(crate) mod process;
 mod rabbitmq;
