@@ -255,7 +255,7 @@ pub async fn unroutable(ch: &Channel) -> anyhow::Result<Unroutable> {
 
 fn show(t: &mut Table, exchange: &str, routed: &Routed) {
     for (queue, bodies) in routed {
-        t.row([exchange.to_string(), queue.clone(), format!("{bodies:?}")]);
+        t.row([format!("{exchange}, {queue}"), format!("{bodies:?}")]);
     }
 }
 
@@ -265,7 +265,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let ch = support::confirmed_channel(&conn).await?;
     let mut t = Table::new(
         "Which queue got which message",
-        &["exchange", "queue (binding)", "messages received"],
+        &["exchange, queue (binding)", "messages received"],
     );
     show(&mut t, "direct", &direct(&ch).await?);
     show(&mut t, "fanout", &fanout(&ch).await?);

@@ -34,12 +34,12 @@ pub const PATH: &str = "/avro";
 
 /// The Payments protocol: one message, `charge`, answered by the `Charge`
 /// record of `schema/charge-v1.avsc`.
-pub const PROTOCOL: &str = r#"{"protocol":"Payments","namespace":"payments","types":[{"type":"record","name":"Charge","fields":[{"name":"charge_id","type":"string"},{"name":"amount_cents","type":"long"},{"name":"currency","type":"string"}]}],"messages":{"charge":{"request":[{"name":"amount_cents","type":"long"},{"name":"currency","type":"string"}],"response":"Charge"}}}"#;
+pub const PROTOCOL: &str = r#"{"protocol":"Payments","namespace":"payments","types":[{"type":"record","name":"Charge","fields":[{"type":"string","name":"charge_id"},{"type":"long","name":"amount_cents"},{"type":"string","name":"currency"}]}],"messages":{"charge":{"request":[{"name":"amount_cents","type":"long"},{"name":"currency","type":"string"}],"response":"Charge"}}}"#;
 
 /// MD5 of [`PROTOCOL`]'s text, as `md5sum` computes it; client and server
 /// share the protocol here, so both send and expect this hash.
 pub const PROTOCOL_MD5: [u8; 16] = [
-    0x6a, 0xb9, 0x60, 0x56, 0x4b, 0x95, 0x3e, 0xb1, 0x18, 0x8f, 0x5f, 0xdf, 0x1f, 0xa3, 0x0e, 0xab,
+    0x6d, 0xac, 0x82, 0x2e, 0x92, 0xd0, 0xf3, 0x03, 0x3d, 0x79, 0x38, 0x42, 0x53, 0xa5, 0x0c, 0x1e,
 ];
 
 // ANCHOR: handshake

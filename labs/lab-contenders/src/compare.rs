@@ -360,6 +360,58 @@ impl Contender for JsonRpcWebSocket {
     }
 }
 
+/// The charge as a GraphQL mutation.
+pub const MUTATION: &str =
+    r#"mutation { charge(amountCents: 1250, currency: "EUR") { id amountCents currency } }"#;
+
+/// GraphQL over a WebSocket (graphql-transport-ws): `connection_init` and
+/// its `connection_ack` when the socket opens, then each charge is a
+/// `subscribe` carrying the mutation, answered by `next` and `complete`.
+pub struct GraphqlWebSocket;
+
+impl Contender for GraphqlWebSocket {
+    type Client = Ws;
+
+    async fn open(&self, addr: SocketAddr) -> anyhow::Result<Ws> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://{addr}/ws").into_client_request()?;
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
+        let (mut ws, _) = tokio_tungstenite::connect_async(request).await?;
+        ws.send(Message::text(r#"{"type":"connection_init"}"#))
+            .await?;
+        graphql_expect(&mut ws, "connection_ack").await?;
+        Ok(ws)
+    }
+
+    async fn charge(&self, ws: &mut Ws) -> anyhow::Result<()> {
+        let subscribe = serde_json::json!({
+            "type": "subscribe", "id": "1", "payload": { "query": MUTATION }
+        });
+        ws.send(Message::text(subscribe.to_string())).await?;
+        graphql_expect(ws, "next").await?;
+        graphql_expect(ws, "complete").await?;
+        Ok(())
+    }
+
+    async fn close(&self, ws: Ws) -> anyhow::Result<()> {
+        JsonRpcWebSocket.close(ws).await
+    }
+}
+
+/// The next graphql-transport-ws message, which must be of type `kind`.
+async fn graphql_expect(ws: &mut Ws, kind: &str) -> anyhow::Result<()> {
+    match nats_client::within_10s(ws.next()).await? {
+        Some(Ok(Message::Text(text))) => {
+            let message: serde_json::Value = serde_json::from_str(&text)?;
+            anyhow::ensure!(message["type"] == kind, "expected {kind}, got {message}");
+            Ok(())
+        }
+        other => anyhow::bail!("expected {kind}, got {other:?}"),
+    }
+}
+
 /// NATS request/reply with a JSON payload; the responder sits on another
 /// connection to the same server.
 pub struct NatsRequest {
@@ -532,6 +584,20 @@ pub async fn rows(lab: &Lab) -> anyhow::Result<Comparison> {
         .await?,
     );
 
+    let graphql = crate::graphql_server::spawn(None).await?;
+    let body = serde_json::json!({ "query": MUTATION }).to_string();
+    let call = post("/graphql", "application/json", body.as_bytes());
+    rows.push(measure("GraphQL over HTTP", "HTTP/1.1", &call, graphql.addr).await?);
+    rows.push(
+        measure(
+            "GraphQL over WebSocket",
+            "WebSocket",
+            &GraphqlWebSocket,
+            graphql.addr,
+        )
+        .await?,
+    );
+
     let (xml_addr, xml_task) = xmlrpc_server().await?;
     let _xml = Stop(xml_task);
     let call = post("/RPC2", "text/xml", xmlrpc::CALL.as_bytes());
@@ -579,9 +645,8 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     ));
     report.table(t);
 
-    let label = |r: &Row| format!("{} ({})", r.name, r.over);
     let chart = BarChart::new("One charge, bytes on the wire, both directions", "bytes")
-        .categories(c.rows.iter().map(label))
+        .categories(c.rows.iter().map(|r| r.name))
         .series(
             "new connection: open, one call, close",
             c.rows.iter().map(|r| r.cold.bytes() as f64),

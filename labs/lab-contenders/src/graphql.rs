@@ -64,7 +64,9 @@ async fn open(addr: SocketAddr) -> anyhow::Result<Ws> {
     let mut request = format!("ws://{addr}/ws").into_client_request()?;
     request.headers_mut().insert(
         "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("a valid header value"),
+        "graphql-transport-ws"
+            .parse()
+            .expect("a valid header value"),
     );
     let (ws, _) = tokio_tungstenite::connect_async(request).await?;
     Ok(ws)
@@ -146,7 +148,12 @@ pub async fn conversation(charges: usize) -> anyhow::Result<Conversation> {
     for _ in 0..charges {
         let mutation = r#"mutation { charge(amountCents: 1250, currency: "EUR") { id } }"#;
         let (answer, _) = graphql_server::post(server.addr, mutation).await?;
-        charged.push(answer["data"]["charge"]["id"].as_str().unwrap_or("?").to_string());
+        charged.push(
+            answer["data"]["charge"]["id"]
+                .as_str()
+                .unwrap_or("?")
+                .to_string(),
+        );
     }
     let mut pushed = Vec::new();
     for _ in 0..charges {
@@ -167,6 +174,7 @@ pub async fn conversation(charges: usize) -> anyhow::Result<Conversation> {
     expect(&mut ws, "complete").await?;
     ws.close(None).await?;
     while tokio::time::timeout(PATIENCE, ws.next()).await?.is_some() {}
+    drop(ws);
     proxy.wait_closed(PATIENCE).await;
 
     let conn = proxy
@@ -412,6 +420,14 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     }
     t.note("a level is charges → customer → charges; first: how many charges each list asks");
     t.note("bytes: the JSON answer of the server without limits");
+    if let Some(q) = costs.get(3) {
+        t.note(format!(
+            "the {} query is {} bytes of text; its answer is {} bytes",
+            q.label,
+            q.query.len(),
+            q.response_bytes
+        ));
+    }
     t.note("a refused query resolves no field: validation runs before execution");
     report.table(t);
 

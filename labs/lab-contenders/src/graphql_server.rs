@@ -16,9 +16,7 @@ use std::sync::{Arc, Mutex};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextResolve, NextValidation, ResolveInfo,
 };
-use async_graphql::{
-    Context, Object, Schema, ServerError, ServerResult, ValidationResult, Value,
-};
+use async_graphql::{Context, Object, Schema, ServerError, ServerResult, ValidationResult, Value};
 use async_graphql_axum::{GraphQL, GraphQLSubscription};
 use domain::Charge;
 use futures::Stream;
@@ -66,7 +64,10 @@ impl Payments {
             currency,
         })?;
         let taken = Taken { charge, customer };
-        self.taken.lock().expect("payments lock").push(taken.clone());
+        self.taken
+            .lock()
+            .expect("payments lock")
+            .push(taken.clone());
         // No subscriber is not an error: the charge is taken all the same.
         let _ = self.events.send(taken.clone());
         Ok(taken)
@@ -153,7 +154,11 @@ impl Query {
         #[graphql(default = 10)] first: usize,
     ) -> Vec<ChargeObject> {
         let payments = ctx.data_unchecked::<Arc<Payments>>();
-        payments.list(None, first).into_iter().map(ChargeObject).collect()
+        payments
+            .list(None, first)
+            .into_iter()
+            .map(ChargeObject)
+            .collect()
     }
 }
 

@@ -16,9 +16,9 @@
 //! | [`twirp`] | `twirp` | "Twirp" |
 //! | [`jsonrpc`] | `jsonrpc` | "JSON-RPC 2.0" |
 //! | [`xmlrpc`] | `xmlrpc` | "XML-RPC, before it" |
-//! | [`compare`] | `compare` | "All of them on one charge" |
 //! | [`graphql`] | `graphql` | "GraphQL over WebSocket" |
 //! | [`otlp`] | `otlp` | "OTLP" |
+//! | [`compare`] | `compare` | "All of them on one charge" |
 //!
 //! Each scenario is one file named as you type it, declaring its `SCENARIO`
 //! and a `pub async fn run(lab: &Lab) -> anyhow::Result<Report>`; the tests
@@ -78,7 +78,7 @@ pub const SCENARIOS: &[Scenario] = &[
     twirp::SCENARIO,
     jsonrpc::SCENARIO,
     xmlrpc::SCENARIO,
-    compare::SCENARIO,
     graphql::SCENARIO,
     otlp::SCENARIO,
+    compare::SCENARIO,
 ];

@@ -48,9 +48,9 @@ fn main() -> ExitCode {
                 "twirp" => twirp::run(&lab).await?,
                 "jsonrpc" => jsonrpc::run(&lab).await?,
                 "xmlrpc" => xmlrpc::run(&lab).await?,
-                "compare" => compare::run(&lab).await?,
                 "graphql" => graphql::run(&lab).await?,
                 "otlp" => otlp::run(&lab).await?,
+                "compare" => compare::run(&lab).await?,
                 other => unreachable!("clap accepts only listed scenarios, not {other}"),
             };
             cli::finish(&report, &args.common)?;

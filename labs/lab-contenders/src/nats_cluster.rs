@@ -104,6 +104,8 @@ pub struct Failover {
     /// Sends repeated because the publish failed at once (no stream
     /// answering while there was no leader).
     pub retried_after_error: u32,
+    /// What the first refused publish said.
+    pub refusal: Option<String>,
     /// Messages in the stream afterwards.
     pub stored: u64,
     /// Acknowledged ids found in the stream.
@@ -203,6 +205,7 @@ struct Sent {
     duplicate: bool,
     timeouts: u32,
     errors: u32,
+    refusal: Option<String>,
 }
 
 // ANCHOR: publish
@@ -229,9 +232,10 @@ async fn publish_until_acked(js: &Context, id: &str, body: &str) -> anyhow::Resu
             }
             Ok(Err(e)) if e.kind() == PublishErrorKind::TimedOut => sent.timeouts += 1,
             Err(_) => sent.timeouts += 1,
-            Ok(Err(_)) => {
+            Ok(Err(e)) => {
                 // Refused at once (no leader to take it): pause, then again.
                 sent.errors += 1;
+                sent.refusal.get_or_insert(e.to_string());
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
@@ -247,6 +251,7 @@ struct Tally {
     duplicate_acks: u32,
     timeouts: u32,
     errors: u32,
+    refusal: Option<String>,
 }
 
 /// Publisher `p`: [`PER_PUBLISHER`] charges `p{p}-{n}` through `url`.
@@ -263,6 +268,9 @@ async fn publisher(url: String, p: u32, progress: Arc<AtomicU32>) -> anyhow::Res
         tally.duplicate_acks += u32::from(sent.duplicate);
         tally.timeouts += sent.timeouts;
         tally.errors += sent.errors;
+        if tally.refusal.is_none() {
+            tally.refusal = sent.refusal;
+        }
         progress.fetch_add(1, Ordering::Relaxed);
     }
     client.drain().await.ok();
@@ -303,7 +311,10 @@ async fn ids_in_stream(js: &Context, stored: u64) -> anyhow::Result<BTreeMap<Str
 /// and caught up before this returns.
 pub async fn leader_killed(cluster: &mut Cluster) -> anyhow::Result<Failover> {
     let js = jetstream::new(connect(cluster.node(0).url()).await?);
-    patiently("creating the stream", || js.create_stream(replicated_stream())).await?;
+    patiently("creating the stream", || {
+        js.create_stream(replicated_stream())
+    })
+    .await?;
     let before = placement(&js).await?;
     let meta_leader_before = meta_leader(cluster, 0).await?;
     let victim = cluster
@@ -363,6 +374,7 @@ pub async fn leader_killed(cluster: &mut Cluster) -> anyhow::Result<Failover> {
         duplicate_acks: tallies.iter().map(|t| t.duplicate_acks).sum(),
         retried_after_timeout: tallies.iter().map(|t| t.timeouts).sum(),
         retried_after_error: tallies.iter().map(|t| t.errors).sum(),
+        refusal: tallies.iter().find_map(|t| t.refusal.clone()),
         stored,
         kept,
         lost: acked_ids.len() as u32 - kept,
@@ -395,8 +407,9 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let mut report = Report::new(LAB, SCENARIO.name);
     let mut t = Table::new(
         format!(
-            "{PUBLISHERS} publishers x {PER_PUBLISHER} charges to an R3 stream, \
-             acknowledged one at a time; the stream leader's server SIGKILLed"
+            "{} charges from {PUBLISHERS} publishers, each acknowledged; \
+             the stream leader SIGKILLed",
+            PUBLISHERS * PER_PUBLISHER
         ),
         &["measured", "value"],
     );
@@ -416,7 +429,10 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         "followers before the kill".to_string(),
         f.before.followers.join(", "),
     ]);
-    t.row(["charges acknowledged".to_string(), f.acknowledged.to_string()]);
+    t.row([
+        "charges acknowledged".to_string(),
+        f.acknowledged.to_string(),
+    ]);
     t.row([
         "acknowledged and in the stream".to_string(),
         f.kept.to_string(),
@@ -434,10 +450,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         "acks marked duplicate".to_string(),
         f.duplicate_acks.to_string(),
     ]);
-    t.row([
-        "messages in the stream".to_string(),
-        f.stored.to_string(),
-    ]);
+    t.row(["messages in the stream".to_string(), f.stored.to_string()]);
     t.row([
         "duplicates in the stream".to_string(),
         f.duplicates.to_string(),
@@ -454,6 +467,9 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
             f.after_restart.current.join(", ")
         ),
     ]);
+    if let Some(why) = &f.refusal {
+        t.note(format!("a refused publish said: {why}"));
+    }
     t.note("a retry carries the first attempt's Nats-Msg-Id, so the stream keeps one copy");
     report.table(t);
     report.value("acknowledged", f.acknowledged);

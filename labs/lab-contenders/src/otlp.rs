@@ -18,7 +18,9 @@ use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 use labkit::wire::http2::{self, FrameType};
 use labkit::wire::{Direction, Proxy, Unit};
-use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt, Tracer as _, TracerProvider as _};
+use opentelemetry::trace::{
+    Span as _, SpanKind, TraceContextExt, Tracer as _, TracerProvider as _,
+};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
@@ -283,8 +285,16 @@ fn calls(to_server: &[http2::Frame], to_client: &[http2::Frame]) -> Vec<ExportOn
 
 /// What a frame of a gRPC call carries, in a few words.
 fn carries(frame: &http2::Frame) -> String {
-    let end = if frame.ends_stream() { ", END_STREAM" } else { "" };
-    match (&frame.kind, frame.header(":status"), frame.header("grpc-status")) {
+    let end = if frame.ends_stream() {
+        ", END_STREAM"
+    } else {
+        ""
+    };
+    match (
+        &frame.kind,
+        frame.header(":status"),
+        frame.header("grpc-status"),
+    ) {
         (FrameType::Headers, _, Some(status)) => format!("trailers: grpc-status {status}{end}"),
         (FrameType::Headers, Some(status), _) => format!(
             ":status {status}, {}",
@@ -394,7 +404,14 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         .collect();
     let mut t = Table::new(
         "What the receiver decoded from the first export",
-        &["span", "kind", "span id", "parent id", "bytes", "attributes"],
+        &[
+            "span",
+            "kind",
+            "span id",
+            "parent id",
+            "bytes",
+            "attributes",
+        ],
     );
     for span in spans(request) {
         for (i, kv) in span.attributes.iter().enumerate() {

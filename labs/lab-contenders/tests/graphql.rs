@@ -74,7 +74,10 @@ async fn a_query_too_deep_is_refused_on_the_websocket_as_a_next_with_errors() {
         .iter()
         .find(|m| m.id.as_deref() == Some("2") && m.dir == Direction::ToClient)
         .expect("an answer to subscribe 2");
-    assert_eq!(answer.kind, "next", "async-graphql answers with next, not error");
+    assert_eq!(
+        answer.kind, "next",
+        "async-graphql answers with next, not error"
+    );
     assert!(answer.text.contains("\"errors\""), "{}", answer.text);
 }
 
@@ -105,6 +108,9 @@ async fn nesting_multiplies_the_work_and_the_limits_refuse_it_before_any_resolve
     // and the cheap but deep one for depth.
     let deep = &costs[4];
     assert!(deep.complexity <= LIMITS.complexity && deep.depth > LIMITS.depth);
-    assert_eq!(deep.guarded_error.as_deref(), Some("Query is nested too deep."));
+    assert_eq!(
+        deep.guarded_error.as_deref(),
+        Some("Query is nested too deep.")
+    );
     assert_eq!(deep.guarded_resolved, 0);
 }

@@ -27,8 +27,15 @@ fn a_killed_leader_is_replaced_and_no_acknowledged_charge_is_lost(f: &Failover) 
         f.before.followers.contains(&f.new_leader),
         "the new leader was a follower: {f:?}"
     );
-    assert_eq!(f.acknowledged, charges, "every charge was acknowledged in the end");
-    assert_eq!((f.kept, f.lost), (charges, 0), "every acknowledged charge is there");
+    assert_eq!(
+        f.acknowledged, charges,
+        "every charge was acknowledged in the end"
+    );
+    assert_eq!(
+        (f.kept, f.lost),
+        (charges, 0),
+        "every acknowledged charge is there"
+    );
 }
 
 fn a_retry_with_the_same_msg_id_is_not_stored_twice(f: &Failover) {

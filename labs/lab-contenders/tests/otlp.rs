@@ -10,7 +10,11 @@ use prost::Message;
 async fn an_export_is_a_grpc_call_on_one_http2_connection() {
     let run = otlp::export().await.unwrap();
     assert_eq!(run.received.len(), BATCHES.len(), "one export per flush");
-    assert_eq!(run.on_wire.len(), BATCHES.len(), "one HTTP/2 stream per export");
+    assert_eq!(
+        run.on_wire.len(),
+        BATCHES.len(),
+        "one HTTP/2 stream per export"
+    );
     assert_eq!(run.connections, 1);
     for call in &run.on_wire {
         assert_eq!(call.path, EXPORT_PATH);
@@ -52,7 +56,10 @@ async fn the_receiver_sees_names_attributes_and_the_parent_id() {
     assert_eq!(names, ["ledger.insert", "charge"], "the child ends first");
     let (child, parent) = (spans[0], spans[1]);
     assert_eq!(child.parent_span_id, parent.span_id);
-    assert!(parent.parent_span_id.is_empty(), "the charge is a root span");
+    assert!(
+        parent.parent_span_id.is_empty(),
+        "the charge is a root span"
+    );
     assert_eq!(child.trace_id, parent.trace_id);
     assert_eq!((child.trace_id.len(), child.span_id.len()), (16, 8));
     let attributes: Vec<String> = parent.attributes.iter().map(otlp::attribute).collect();
@@ -61,7 +68,11 @@ async fn the_receiver_sees_names_attributes_and_the_parent_id() {
         ["payment.amount_cents=1250", "payment.currency=EUR"]
     );
     assert_eq!(
-        child.attributes.iter().map(otlp::attribute).collect::<Vec<_>>(),
+        child
+            .attributes
+            .iter()
+            .map(otlp::attribute)
+            .collect::<Vec<_>>(),
         ["charge.id=ch_0000000001"]
     );
     // Every later export holds two spans per charge.

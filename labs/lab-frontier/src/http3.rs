@@ -88,7 +88,8 @@ async fn serve(endpoint: quinn::Endpoint, log: Arc<Mutex<Vec<Served>>>) -> anyho
         let conn = incoming.await?;
         connection += 1;
         let alpn = alpn_of(&conn);
-        let mut h3 = h3::server::Connection::<_, Bytes>::new(h3_quinn::Connection::new(conn)).await?;
+        let mut h3 =
+            h3::server::Connection::<_, Bytes>::new(h3_quinn::Connection::new(conn)).await?;
         while let Some(resolver) = h3.accept().await? {
             let (request, mut stream) = resolver.resolve_request().await?;
             let mut body = 0;
@@ -96,7 +97,10 @@ async fn serve(endpoint: quinn::Endpoint, log: Arc<Mutex<Vec<Served>>>) -> anyho
                 body += chunk.remaining();
             }
             let stream_id = stream.id().into_inner(); // 0, 4, 8…
-            let answer = format!(r#"{{"stream":{stream_id},"path":"{}"}}"#, request.uri().path());
+            let answer = format!(
+                r#"{{"stream":{stream_id},"path":"{}"}}"#,
+                request.uri().path()
+            );
             let response = http::Response::builder()
                 .status(200)
                 .header("content-type", "application/json")
@@ -144,7 +148,9 @@ async fn client(conn: quinn::Connection) -> anyhow::Result<Vec<(u16, String)>> {
             .body(())?;
         let mut stream = send.send_request(request).await?; // a new stream
         if !body.is_empty() {
-            stream.send_data(Bytes::from_static(body.as_bytes())).await?;
+            stream
+                .send_data(Bytes::from_static(body.as_bytes()))
+                .await?;
         }
         stream.finish().await?;
         let response = stream.recv_response().await?;
@@ -571,7 +577,11 @@ impl StreamView {
                 body_bytes: 0,
             };
         }
-        let raw = if id & 0x1 == 0 { &tapped.up } else { &tapped.down };
+        let raw = if id & 0x1 == 0 {
+            &tapped.up
+        } else {
+            &tapped.down
+        };
         let mut rest = raw.as_slice();
         let kind = varint(&mut rest);
         // Control streams hold frames; QPACK's streams hold instructions.
@@ -623,9 +633,9 @@ impl Run {
     /// The unidirectional stream of type `kind` opened by the client
     /// (`client = true`) or the server.
     pub fn uni(&self, kind: u64, client: bool) -> Option<&StreamView> {
-        self.streams.iter().find(|s| {
-            s.uni_type == Some(kind) && (s.id & 0x1 == 0) == client && s.id & 0x2 != 0
-        })
+        self.streams
+            .iter()
+            .find(|s| s.uni_type == Some(kind) && (s.id & 0x1 == 0) == client && s.id & 0x2 != 0)
     }
 }
 
@@ -741,7 +751,14 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
 
     let mut qpack = Table::new(
         "QPACK header blocks (static table only, as h3 encodes them)",
-        &["stream", "headers", "fields", "plain B", "QPACK B", "insert count"],
+        &[
+            "stream",
+            "headers",
+            "fields",
+            "plain B",
+            "QPACK B",
+            "insert count",
+        ],
     );
     let mut first_block = None;
     for (s, (method, path, _)) in run.requests().iter().zip(REQUESTS) {

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use lab_frontier::{
-    LAB, Lab, SCENARIOS, batching, columnar, handshakes, hol, http3, migration, p2p, reactive, replay, sync,
-    webtransport,
+    LAB, Lab, SCENARIOS, batching, columnar, handshakes, hol, http3, migration, p2p, reactive,
+    replay, sync, webtransport,
 };
 use labkit::cli::{self, Common};
 

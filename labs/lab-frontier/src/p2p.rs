@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
 use labkit::cli::Scenario;
@@ -25,7 +25,7 @@ use libp2p::multiaddr::Protocol;
 use libp2p::{Multiaddr, PeerId};
 
 use crate::Lab;
-use crate::p2p_node::{self, DialFailed, Found};
+use crate::p2p_node::{self, DialFailed, Found, Node};
 use crate::p2p_wire::{self, Unit};
 
 /// The scenario, as `cargo run -p lab-frontier -- p2p` runs it.
@@ -36,7 +36,7 @@ pub const SCENARIO: Scenario = Scenario::tour(
 );
 
 /// Latency the proxy adds in each direction, so that flights stay apart.
-pub const ONE_WAY: Duration = Duration::from_millis(20);
+pub const ONE_WAY: Duration = Duration::from_millis(40);
 
 /// The nodes' fixed ed25519 secrets (see [`p2p_node::keypair`]).
 pub const ADA: [u8; 32] = [0xad; 32];
@@ -68,10 +68,6 @@ pub struct Outcome {
     /// Round trips `ada` waited for before it could send a request: TCP's
     /// own, and `bob`'s flights before `ada`'s first encrypted frame.
     pub round_trips: usize,
-    /// When `ada`'s swarm reported the connection established, on the
-    /// proxy's clock (give or take the microseconds between the two clocks'
-    /// starts): shown, not counted.
-    pub ada_ready: Duration,
     /// `ada` asks `bob`, then `bob` asks `ada`.
     pub calls: Vec<Call>,
     /// TCP connections the proxy saw.
@@ -107,38 +103,80 @@ fn store(name: &str, motto: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(format!("{name}/motto"), motto.to_string())])
 }
 
+// ANCHOR: dial
+/// bob's address as ada is given it: where to connect (here the proxy's
+/// port, in front of bob), and whom to expect there.
+pub fn address_of(bob: &Node, port: u16) -> anyhow::Result<Multiaddr> {
+    let addr: Multiaddr = format!("/ip4/127.0.0.1/tcp/{port}").parse()?;
+    Ok(addr.with(Protocol::P2p(bob.peer_id)))
+}
+// ANCHOR_END: dial
+
+// ANCHOR: calls
+/// ada asks bob, then bob asks ada; the bytes each call moved are read
+/// off the proxy.
+async fn call_both_ways(ada: &Node, bob: &Node, proxy: &Proxy) -> anyhow::Result<Vec<Call>> {
+    let mut calls = Vec::new();
+    for (caller, callee, key) in [(ada, bob, "bob/motto"), (bob, ada, "ada/motto")] {
+        let before = total(proxy);
+        // bob was given no address for ada: his request goes out on the
+        // connection she opened.
+        let found = caller.call(callee.peer_id, key).await?;
+        calls.push(Call {
+            caller: caller.name,
+            callee: callee.name,
+            found,
+            bytes: total(proxy) - before,
+        });
+    }
+    Ok(calls)
+}
+// ANCHOR_END: calls
+
+// ANCHOR: spoof
+/// mallory listens with a key of its own; ada is handed mallory's address
+/// with bob's PeerId in it.
+async fn dial_impostor(
+    ada: &Node,
+    bob: &Node,
+) -> anyhow::Result<(Node, Result<PeerId, DialFailed>)> {
+    let mallory = p2p_node::start(
+        "mallory",
+        p2p_node::keypair(MALLORY),
+        store("mallory", "trust me"),
+    )
+    .await?;
+    let mut claim = mallory.addr.clone();
+    claim.pop(); // mallory's own /p2p/…
+    let outcome = ada.dial(claim.with(Protocol::P2p(bob.peer_id))).await;
+    Ok((mallory, outcome))
+}
+// ANCHOR_END: spoof
+
 /// Runs everything once.
 pub async fn measure() -> anyhow::Result<Outcome> {
-    // ANCHOR: nodes
     let ada = p2p_node::start(
         "ada",
         p2p_node::keypair(ADA),
         store("ada", "analyse, then engine"),
     )
     .await?;
-    let bob = p2p_node::start("bob", p2p_node::keypair(BOB), store("bob", "can we fix it"))
-        .await?;
-    // ANCHOR_END: nodes
+    let bob = p2p_node::start("bob", p2p_node::keypair(BOB), store("bob", "can we fix it")).await?;
     let proxy = Proxy::start(socket_addr(&bob.addr)?).await?;
-    let epoch = Instant::now(); // just after the proxy's own clock started
     for dir in Direction::BOTH {
         proxy.faults().set_delay(dir, ONE_WAY);
     }
 
-    // ANCHOR: dial
-    // bob's address, as ada is given it: where to connect, and whom to
-    // expect there. The port is the proxy's, in front of bob.
-    let dialled: Multiaddr = format!("/ip4/127.0.0.1/tcp/{}", proxy.addr().port())
-        .parse::<Multiaddr>()?
-        .with(Protocol::P2p(bob.peer_id));
+    let dialled = address_of(&bob, proxy.addr().port())?;
     let proved = ada.dial(dialled.clone()).await?;
-    // ANCHOR_END: dial
     bob.wait_connections(1).await?;
     tokio::time::sleep(ONE_WAY * 4 + Duration::from_millis(200)).await;
 
-    let conn = proxy.recording().into_iter().next().context("no connection")?;
-    let (_, _, ada_ready) = ada.connections()[0];
-    let ready_on_proxy = ada_ready.saturating_duration_since(epoch);
+    let conn = proxy
+        .recording()
+        .into_iter()
+        .next()
+        .context("no connection")?;
     let upgrade = p2p_wire::units(&conn);
     let upgrade_bytes = [
         conn.bytes(Direction::ToServer),
@@ -148,41 +186,9 @@ pub async fn measure() -> anyhow::Result<Outcome> {
     let round_trips = 1 + p2p_wire::flights_before_first_encrypted(&upgrade)
         .context("ada sent nothing encrypted")?;
 
-    // ANCHOR: calls
-    let mut calls = Vec::new();
-    let before = total(&proxy);
-    let found = ada.call(bob.peer_id, "bob/motto").await?;
-    calls.push(Call {
-        caller: "ada",
-        callee: "bob",
-        found,
-        bytes: total(&proxy) - before,
-    });
-    // bob did not dial ada and has no address for her: its request goes
-    // out on the connection ada opened.
-    let before = total(&proxy);
-    let found = bob.call(ada.peer_id, "ada/motto").await?;
-    calls.push(Call {
-        caller: "bob",
-        callee: "ada",
-        found,
-        bytes: total(&proxy) - before,
-    });
-    // ANCHOR_END: calls
+    let calls = call_both_ways(&ada, &bob, &proxy).await?;
 
-    // ANCHOR: spoof
-    // mallory listens somewhere with a key of its own; ada is handed
-    // mallory's address with bob's PeerId in it.
-    let mallory = p2p_node::start(
-        "mallory",
-        p2p_node::keypair(MALLORY),
-        store("mallory", "trust me"),
-    )
-    .await?;
-    let mut claim = mallory.addr.clone();
-    claim.pop(); // mallory's own /p2p/…
-    let spoof = ada.dial(claim.with(Protocol::P2p(bob.peer_id))).await;
-    // ANCHOR_END: spoof
+    let (mallory, spoof) = dial_impostor(&ada, &bob).await?;
 
     let ada_conns = ada.connections();
     let bob_conns = bob.connections();
@@ -196,7 +202,6 @@ pub async fn measure() -> anyhow::Result<Outcome> {
         upgrade,
         upgrade_bytes,
         round_trips,
-        ada_ready: ready_on_proxy,
         calls,
         tcp_connections: proxy.connections_opened(),
         established: [ada_conns.len(), bob_conns.len()],
@@ -216,14 +221,18 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     let mut report = Report::new(crate::LAB, SCENARIO.name);
 
     let mut t = Table::new(
-        "The nodes: each PeerId is a hash of the node's public key",
+        "The nodes: each PeerId is made from the node's public key",
         &["node", "PeerId"],
     );
     for (name, id, _) in &o.nodes {
         t.row([name.to_string(), id.to_string()]);
     }
-    t.note(format!("ada dials {}", o.dialled));
-    t.note(format!("and bob proves it holds {}", o.proved));
+    let mut given = o.dialled.clone();
+    given.pop();
+    t.note(format!(
+        "ada dials {given}/p2p/<bob's PeerId> (the port is the proxy's)"
+    ));
+    t.note(format!("the noise handshake proves bob holds {}", o.proved));
     report.table(t);
 
     let mut t = Table::new(
@@ -233,17 +242,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         ),
         &["ms", "way", "bytes", "what"],
     );
-    let mut ready_shown = false;
     for u in &o.upgrade {
-        if !ready_shown && u.at > o.ada_ready {
-            ready_shown = true;
-            t.row([
-                format!("{:.0}", o.ada_ready.as_secs_f64() * 1000.0),
-                "ada".into(),
-                String::new(),
-                "(ada's swarm: connection established)".into(),
-            ]);
-        }
         t.row([
             format!("{:.0}", u.at.as_secs_f64() * 1000.0),
             match u.dir {
@@ -276,7 +275,11 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
             c.caller.to_string(),
             c.callee.to_string(),
             c.found.key.clone(),
-            format!("{:?} by {}", c.found.value.as_deref().unwrap_or("-"), c.found.by),
+            format!(
+                "{:?} by {}",
+                c.found.value.as_deref().unwrap_or("-"),
+                c.found.by
+            ),
             c.bytes.to_string(),
         ]);
     }

@@ -70,8 +70,6 @@ pub enum Seen {
         peer: PeerId,
         /// Whether this node dialled (the other accepted).
         dialer: bool,
-        /// When, by this process's clock.
-        at: Instant,
     },
     /// A request arrived and was answered.
     Served { peer: PeerId, key: String },
@@ -121,7 +119,31 @@ impl Drop for Node {
     }
 }
 
-// ANCHOR: start
+// ANCHOR: swarm
+/// One node's swarm: TCP, upgraded by noise (security) and yamux
+/// (streams), carrying request-response for [`PROTOCOL`] both ways.
+pub fn swarm(key: Keypair) -> anyhow::Result<Swarm<Behaviour>> {
+    let swarm = SwarmBuilder::with_existing_identity(key)
+        .with_tokio()
+        .with_tcp(
+            tcp::Config::default(),
+            noise::Config::new,
+            yamux::Config::default,
+        )?
+        .with_behaviour(|_key| {
+            Behaviour::new(
+                // Full: this node sends requests and answers them.
+                [(StreamProtocol::new(PROTOCOL), ProtocolSupport::Full)],
+                request_response::Config::default(),
+            )
+        })?
+        // Keep a connection open between the scenario's steps.
+        .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(60)))
+        .build();
+    Ok(swarm)
+}
+// ANCHOR_END: swarm
+
 /// Starts a node holding `key`, listening on a free port of 127.0.0.1 and
 /// answering lookups from `store`.
 pub async fn start(
@@ -130,20 +152,8 @@ pub async fn start(
     store: BTreeMap<String, String>,
 ) -> anyhow::Result<Node> {
     let peer_id = key.public().to_peer_id();
-    let mut swarm = SwarmBuilder::with_existing_identity(key)
-        .with_tokio()
-        .with_tcp(tcp::Config::default(), noise::Config::new, yamux::Config::default)?
-        .with_behaviour(|_key| {
-            Behaviour::new(
-                [(StreamProtocol::new(PROTOCOL), ProtocolSupport::Full)],
-                request_response::Config::default(),
-            )
-        })?
-        // Keep a connection open between the scenario's steps.
-        .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(60)))
-        .build();
+    let mut swarm = swarm(key)?;
     swarm.listen_on("/ip4/127.0.0.1/tcp/0".parse()?)?;
-    // ANCHOR_END: start
     let listening = loop {
         match tokio::time::timeout(PATIENCE, swarm.select_next_some()).await {
             Ok(SwarmEvent::NewListenAddr { address, .. }) => break address,
@@ -157,7 +167,9 @@ pub async fn start(
     Ok(Node {
         name,
         peer_id,
-        addr: listening.with_p2p(peer_id).expect("a fresh listen address has no /p2p"),
+        addr: listening
+            .with_p2p(peer_id)
+            .expect("a fresh listen address has no /p2p"),
         orders,
         seen,
         task,
@@ -205,12 +217,13 @@ impl Node {
         self.seen.lock().expect("seen lock").clone()
     }
 
-    /// Connections this node saw established.
-    pub fn connections(&self) -> Vec<(PeerId, bool, Instant)> {
+    /// Connections this node saw established: with whom, and whether
+    /// this node dialled.
+    pub fn connections(&self) -> Vec<(PeerId, bool)> {
         self.seen()
             .into_iter()
             .filter_map(|s| match s {
-                Seen::Connected { peer, dialer, at } => Some((peer, dialer, at)),
+                Seen::Connected { peer, dialer } => Some((peer, dialer)),
                 _ => None,
             })
             .collect()
@@ -261,7 +274,7 @@ async fn run(
             event = swarm.select_next_some() => match event {
                 SwarmEvent::ConnectionEstablished { peer_id, connection_id, endpoint, .. } => {
                     let dialer = matches!(endpoint, ConnectedPoint::Dialer { .. });
-                    note(Seen::Connected { peer: peer_id, dialer, at: Instant::now() });
+                    note(Seen::Connected { peer: peer_id, dialer });
                     if let Some(done) = dials.remove(&connection_id) {
                         let _ = done.send(Ok(peer_id));
                     }

@@ -378,7 +378,10 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     ));
     table.note(match &refused {
         Ok(()) => format!("a {}-day certificate was accepted too", MAX_DAYS + 1),
-        Err(e) => format!("a {}-day certificate, same check: refused ({e})", MAX_DAYS + 1),
+        Err(e) => format!(
+            "a {}-day certificate, same check: refused ({e})",
+            MAX_DAYS + 1
+        ),
     });
     let mut report = Report::new(crate::LAB, "webtransport");
     report.table(table);

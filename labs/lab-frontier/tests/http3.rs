@@ -18,11 +18,19 @@ async fn each_request_is_its_own_stream() {
     let run = http3::exchange(&certs()).await.expect("an HTTP/3 run");
     let ids: Vec<u64> = run.served.iter().map(|s| s.stream_id).collect();
     assert_eq!(ids, [0, 4, 8], "{run:?}");
-    assert!(run.served.iter().all(|s| s.alpn == "h3" && s.connection == 1), "{run:?}");
+    assert!(
+        run.served
+            .iter()
+            .all(|s| s.alpn == "h3" && s.connection == 1),
+        "{run:?}"
+    );
     let paths: Vec<&str> = run.served.iter().map(|s| s.path.as_str()).collect();
     assert_eq!(paths, ["/charges/ch_1", "/charges/ch_2", "/charges"]);
     assert_eq!(run.served[2].body, http3::REQUESTS[2].2.len());
-    assert!(run.answers.iter().all(|(status, _)| *status == 200), "{run:?}");
+    assert!(
+        run.answers.iter().all(|(status, _)| *status == 200),
+        "{run:?}"
+    );
 }
 
 /// On the wire (through the tap), each request stream carries HEADERS
@@ -36,7 +44,11 @@ async fn requests_and_answers_are_headers_and_data_frames() {
     for (s, (_, _, body)) in requests.iter().zip(http3::REQUESTS) {
         // h3 also sends reserved ("grease") frames, which a peer must ignore
         let named = |frames: &[http3::Frame]| -> Vec<String> {
-            frames.iter().map(|f| f.name()).filter(|n| n != "reserved").collect()
+            frames
+                .iter()
+                .map(|f| f.name())
+                .filter(|n| n != "reserved")
+                .collect()
         };
         let (up, down) = (named(&s.up), named(&s.down));
         let expected_up = if body.is_empty() {
@@ -119,7 +131,9 @@ async fn streams_deliver_everything_datagrams_do_not() {
 /// proxy's doing, not the sender's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_loss_every_datagram_arrives() {
-    let run = webtransport::exchange(0.0).await.expect("a WebTransport run");
+    let run = webtransport::exchange(0.0)
+        .await
+        .expect("a WebTransport run");
     assert_eq!(run.seen.datagrams.len(), webtransport::DATAGRAMS);
     assert_eq!(run.seen.uni.len(), webtransport::UNI);
 }
@@ -128,7 +142,10 @@ async fn without_loss_every_datagram_arrives() {
 /// ECDSA P-256 certificate valid for 14 days and refuses one valid for 15.
 #[tokio::test]
 async fn a_certificate_trusted_by_hash_lives_two_weeks_at_most() {
-    assert_eq!(webtransport::trusted_by_hash(14).await.expect("a run"), Ok(()));
+    assert_eq!(
+        webtransport::trusted_by_hash(14).await.expect("a run"),
+        Ok(())
+    );
     let refused = webtransport::trusted_by_hash(15).await.expect("a run");
     assert!(refused.is_err(), "a 15-day certificate was accepted");
 }
@@ -197,9 +214,16 @@ async fn chromium_session(days: i64) -> (serde_json::Value, String, webtransport
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chromium_opens_a_session_trusting_the_certificate_by_hash() {
     let (answer, origin, seen) = chromium_session(webtransport::MAX_DAYS).await;
-    assert_eq!(answer.get("error"), None, "Chromium: {answer}; server saw {seen:?}");
+    assert_eq!(
+        answer.get("error"),
+        None,
+        "Chromium: {answer}; server saw {seen:?}"
+    );
     assert_eq!(answer["echo"], "echo: hello from chromium", "{answer}");
-    assert_eq!(answer["datagram"], "echo: datagram from chromium", "{answer}");
+    assert_eq!(
+        answer["datagram"], "echo: datagram from chromium",
+        "{answer}"
+    );
     assert_eq!(seen.sessions, [("/browser".to_string(), Some(origin))]);
     assert_eq!(seen.bidi, ["hello from chromium"]);
     assert_eq!(seen.uni, ["uni from chromium"]);

@@ -99,6 +99,10 @@ async fn noise_is_agreed_in_clear_then_three_handshake_messages_and_two_round_tr
             (3, Direction::ToServer)
         ]
     );
-    assert_eq!(handshake[0].2, 2 + 32, "message 1: a length and a 32-byte key");
+    assert_eq!(
+        handshake[0].2,
+        2 + 32,
+        "message 1: a length and a 32-byte key"
+    );
     assert_eq!(o.round_trips, 2, "TCP's, then noise's first two messages");
 }

@@ -210,12 +210,9 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         &["question", "answer"],
     );
     table.row(["services".to_string(), found.services.join(", ")]);
+    table.row(["methods".to_string(), found.methods.join(", ")]);
     table.row([
-        "methods of payments.PaymentService".to_string(),
-        found.methods.join(", "),
-    ]);
-    table.row([
-        "Charge{amount_cents: 4200, currency: EUR} answered".to_string(),
+        "Charge answered".to_string(),
         found
             .answer
             .iter()
@@ -223,6 +220,7 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
             .collect::<Vec<_>>()
             .join(", "),
     ]);
+    table.note("methods: those of payments.PaymentService; Charge was called with {amount_cents: 4200, currency: EUR}, a message built from the descriptor alone");
     let mut report = Report::new(crate::LAB, "reflection");
     report.table(table);
     Ok(report)

@@ -171,7 +171,7 @@ pub async fn denied(lab: &Lab) -> anyhow::Result<Denied> {
 pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let d = denied(lab).await?;
     let mut table = Table::new(
-        "sensor-7 may write only under greenhouse/7/; it publishes to greenhouse/8/readings at QoS 1",
+        "sensor-7, allowed to write only under greenhouse/7/, publishes to greenhouse/8/",
         &["", "what the sensor was told"],
     );
     table.row([
@@ -188,6 +188,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         format!("PUBACK with reason code {}", d.v5_reason),
     ]);
     table.row(["a wrong password".to_string(), d.wrong_password.clone()]);
+    table.note("the publish went to greenhouse/8/readings at QoS 1");
     table.note(format!(
         "the dashboard, allowed to read greenhouse/#, received {} of the forbidden publishes",
         d.delivered

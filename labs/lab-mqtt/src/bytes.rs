@@ -132,13 +132,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
             "One reading ({} bytes of JSON) sent to a broker or a server",
             costs[0].payload
         ),
-        &[
-            "how",
-            "bytes before the reading",
-            "reading",
-            "acknowledgements (both ways)",
-            "total",
-        ],
+        &["how", "before the reading", "reading", "answers", "total"],
     );
     for c in &costs {
         table.row([
@@ -149,6 +143,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
             c.total().to_string(),
         ]);
     }
+    table.note("in bytes; answers: the acknowledgements, or HTTP's response, both ways");
     let http = costs.last().map_or(1, Cost::total);
     table.note(format!(
         "topic \"{TOPIC}\" ({} bytes) travels in every PUBLISH; the HTTP exchange is {:.1}x the QoS 1 exchange",

@@ -212,13 +212,13 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         "One message, the publisher's connection cut at every byte of its exchange",
         &[
             "QoS",
-            "session kept",
-            "exchange bytes (up/down)",
+            "session",
+            "bytes up/down",
             "cuts",
             "lost",
             "exactly once",
             "duplicated",
-            "resent (with DUP)",
+            "resent (DUP)",
         ],
     );
     for o in &all {
@@ -233,6 +233,8 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
             format!("{} ({})", o.resent.publishes, o.resent.with_dup),
         ]);
     }
+    table.note("session: whether the broker kept the session across the cut; bytes: the exchange's, publisher to broker / broker to publisher");
+    table.note("resent (DUP): PUBLISH packets sent again after reconnecting, and how many of them had the DUP flag set");
     table.note("rumqttc resends unacknowledged messages after reconnecting only when the broker kept the session");
     let mut report = Report::new(crate::LAB, "cuts");
     report.table(table);

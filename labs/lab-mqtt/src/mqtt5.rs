@@ -487,15 +487,15 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         &["feature", "what happened"],
     );
     table.row([
-        "shared subscription, 3 members, 30 jobs".to_string(),
+        "shared subscription".to_string(),
         format!("jobs per member: {counts:?}; each job delivered once"),
     ]);
     table.row([
-        "message expiry (away 3 s; one message had a 1 s expiry)".to_string(),
+        "message expiry".to_string(),
         format!("received on return: {expired:?}"),
     ]);
     table.row([
-        "request/response (response topic, correlation data)".to_string(),
+        "request/response".to_string(),
         format!(
             "reply {:?}, correlation {}; the responder saw user properties {:?}",
             answered.reply,
@@ -508,19 +508,21 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         ),
     ]);
     table.row([
-        "topic alias, 10 readings".to_string(),
+        "topic alias".to_string(),
         format!(
             "{plain} bytes of PUBLISH without, {aliased} with: {} saved",
             plain - aliased.min(plain)
         ),
     ]);
     table.row([
-        "subscription identifiers 7 and 9, one reading matching both".to_string(),
+        "subscription ids".to_string(),
         format!(
             "{} copies delivered, carrying identifiers {ids:?}",
             ids.len()
         ),
     ]);
+    table.note("shared subscription: 3 members, 30 jobs; message expiry: the subscriber was away 3 s and one message had a 1 s expiry");
+    table.note("request/response: a response topic and correlation data; topic alias: 10 readings; subscription ids: 7 and 9, one reading matching both");
     let mut report = Report::new(crate::LAB, "mqtt5");
     report.table(table);
     report.value("shared_counts", &counts);

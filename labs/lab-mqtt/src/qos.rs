@@ -138,13 +138,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let all = matrix(broker).await?;
     let mut table = Table::new(
         "One message, publisher → broker → subscriber (packets counted by the proxies)",
-        &[
-            "publish QoS",
-            "subscribe QoS",
-            "delivered at",
-            "publisher hop",
-            "subscriber hop",
-        ],
+        &["pub", "sub", "got", "publisher hop", "subscriber hop"],
     );
     for h in &all {
         table.row([
@@ -155,6 +149,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
             h.subscriber_hop.join(" "),
         ]);
     }
+    table.note("pub: the QoS the message was published at; sub: the QoS the subscriber asked for; got: the QoS it was delivered at");
     table.note("QoS is per hop: the subscriber's hop runs at the lower of the two levels");
     let mut report = Report::new(crate::LAB, "qos");
     report.table(table);

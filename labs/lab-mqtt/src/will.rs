@@ -148,12 +148,12 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         ),
         &[
             "how the device left",
-            "what the watcher saw on its status topic",
+            "the status topic showed",
             "will after",
         ],
     );
     table.row([
-        "went silent (black hole)".to_string(),
+        "went silent".to_string(),
         if silence.will_after.is_some() {
             "online, offline (the will)"
         } else {
@@ -165,7 +165,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
             .map_or("never".into(), labkit::measure::human_duration),
     ]);
     table.row([
-        "connection cut (keep-alive 60 s)".to_string(),
+        "connection cut".to_string(),
         cut.join(", "),
         "without waiting for the keep-alive".into(),
     ]);
@@ -174,6 +174,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         goodbye.join(", "),
         "never".into(),
     ]);
+    table.note("went silent: the proxy became a black hole; connection cut: a device with a 60 s keep-alive, its connection closed by the proxy");
     table.note(format!(
         "after 1.5 x keep-alive = {} of silence the broker must close the connection [MQTT-3.1.2-24]; Mosquitto 2.0.11 checks only every few seconds",
         labkit::measure::human_duration(keep_alive * 3 / 2)

@@ -50,10 +50,10 @@ pub enum Setup {
 impl Setup {
     pub fn label(self) -> &'static str {
         match self {
-            Setup::Defaults => "nginx defaults (proxy_buffering on)",
+            Setup::Defaults => "defaults (buffering on)",
             Setup::NoBuffering => "proxy_buffering off",
-            Setup::HeaderFromServer => "defaults + X-Accel-Buffering: no from the server",
-            Setup::WebSocketHeaders => "Upgrade and Connection forwarded",
+            Setup::HeaderFromServer => "X-Accel-Buffering: no",
+            Setup::WebSocketHeaders => "Upgrade, Connection passed",
         }
     }
 }
@@ -217,14 +217,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let mut report = Report::new(crate::LAB, "proxies");
     let mut sse = Table::new(
         "8 SSE events published 100 ms apart, read through nginx",
-        &[
-            "nginx",
-            "events",
-            "arrived before the last was sent",
-            "arrived in lumps",
-            "delay first",
-            "delay last",
-        ],
+        &["nginx", "events", "early", "lumps", "first", "last"],
     );
     let mut values = Vec::new();
     for setup in [Setup::Defaults, Setup::NoBuffering, Setup::HeaderFromServer] {
@@ -241,6 +234,10 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         ]);
         values.push(json!({"setup": setup.label(), "before_last": t.arrived_before_last_publish, "lumps": t.lumps}));
     }
+    sse.note(
+        "X-Accel-Buffering: no: nginx's defaults, and the server's response carries that header",
+    );
+    sse.note("early: events that arrived before the last one was published; lumps: the separate moments they arrived in; first, last: the delay of the first and the last event");
     sse.note("nginx 1.22 from Debian; with buffering on, the events wait in nginx's buffer until the response ends");
     report.table(sse);
     let mut ws = Table::new("A WebSocket through nginx", &["nginx", "outcome"]);
@@ -254,6 +251,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
             },
         ]);
     }
+    ws.note("Upgrade, Connection passed: the location forwards the Upgrade and Connection headers");
     report.table(ws);
     report.value("sse", values);
     Ok(report)

@@ -19,7 +19,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use crate::support::{self, Message};
 
 // ANCHOR: solution
-/// How long to wait for one confirm on a connection that looks alive.
+/// How long to wait for a batch's confirms on a connection that looks alive.
 const PATIENCE: Duration = Duration::from_secs(5);
 
 pub async fn publish_all(
@@ -63,8 +63,9 @@ async fn send(ch: &Channel, queue: &str, batch: &[Message]) -> Vec<Message> {
             Err(_) => unconfirmed.push(m.clone()),
         }
     }
+    let deadline = tokio::time::Instant::now() + PATIENCE;
     for (m, confirm) in waiting {
-        match tokio::time::timeout(PATIENCE, confirm).await {
+        match tokio::time::timeout_at(deadline, confirm).await {
             Ok(Ok(Confirmation::Ack(_))) => {}
             _ => unconfirmed.push(m.clone()),
         }
@@ -84,7 +85,10 @@ async fn connect_again(url: &str) -> anyhow::Result<(Connection, Channel)> {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    bail!("the broker at {} did not come back in a minute", labkit::broker::mask(url))
+    bail!(
+        "the broker at {} did not come back in a minute",
+        labkit::broker::mask(url)
+    )
 }
 
 /// What the consumer has processed: the id of every message it kept.

@@ -9,6 +9,7 @@
 //! | `amqp-retry` | `src/retry.rs` | retry a failing message a few times, then dead-letter it |
 //! | `amqp-topic-bus` | `src/topic_bus.rs` | an event bus where each service binds only what it needs |
 //! | `amqp-confirms` | `src/confirms.rs` | a publisher whose confirmed messages survive a broker crash |
+//! | `amqp-failover` | `src/failover.rs` | a publisher that outlives its broker, a consumer that keeps each message once |
 //!
 //! To prove that every exercise can be solved and that its grading tests
 //! catch real mistakes, `cargo exercises verify` compiles this crate again

@@ -20,10 +20,10 @@ use lab_amqp_exercises::failover::{self, Inbox};
 use lab_amqp_exercises::support::{self, Message};
 use labkit::broker::{self, Kind, Options};
 use labkit::grade::{expect, expect_eq, expect_ok};
-use lapin::options::{BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions};
-use lapin::options::QueueDeclareOptions;
-use lapin::types::{AMQPValue, FieldTable};
 use lapin::BasicProperties;
+use lapin::options::QueueDeclareOptions;
+use lapin::options::{BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions};
+use lapin::types::{AMQPValue, FieldTable};
 
 /// Messages in all.
 const N: usize = 2000;
@@ -137,7 +137,11 @@ async fn nothing_is_lost_or_kept_twice_when_the_broker_dies_mid_publish() {
             missing.iter().take(3).collect::<Vec<_>>()
         ),
     );
-    let twice: BTreeSet<&String> = kept.iter().filter(|(_, n)| **n > 1).map(|(b, _)| b).collect();
+    let twice: BTreeSet<&String> = kept
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(b, _)| b)
+        .collect();
     expect(
         kept.len() == N && twice.is_empty(),
         "the inbox keeps each message once: is_new is false for a second copy of a message id",
@@ -156,18 +160,26 @@ async fn nothing_is_lost_or_kept_twice_when_the_broker_dies_mid_publish() {
     );
 }
 
-/// A durable quorum queue, as an operator would have declared it.
+/// A durable quorum queue, as an operator would have declared it before
+/// any publisher started. The wait matters on one node: RabbitMQ's Raft
+/// library saves its table of the node's queue members to disk every half
+/// second, and a node SIGKILLed before that restarts without the queue's
+/// member, so the queue never gets a leader again.
 async fn declare_quorum_queue(url: &str, queue: &str) {
     let conn = support::connect(url).await.unwrap();
     let ch = conn.create_channel().await.unwrap();
     let mut args = FieldTable::default();
-    args.insert("x-queue-type".into(), AMQPValue::LongString("quorum".into()));
+    args.insert(
+        "x-queue-type".into(),
+        AMQPValue::LongString("quorum".into()),
+    );
     let durable = QueueDeclareOptions {
         durable: true,
         ..Default::default()
     };
     ch.queue_declare(queue, durable, args).await.unwrap();
     conn.close(200, "declared").await.ok();
+    tokio::time::sleep(Duration::from_secs(2)).await;
 }
 
 /// Polls the queue's depth until it reaches `want`, the publisher ends, or
@@ -203,12 +215,22 @@ async fn send_copies(url: &str, queue: &str, messages: &[Message]) {
             .with_delivery_mode(2)
             .with_message_id(m.id.as_str().into());
         let confirm = ch
-            .basic_publish("", queue, BasicPublishOptions::default(), m.body.as_bytes(), props)
+            .basic_publish(
+                "",
+                queue,
+                BasicPublishOptions::default(),
+                m.body.as_bytes(),
+                props,
+            )
             .await
             .unwrap()
             .await
             .unwrap();
-        assert!(confirm.is_ack(), "the test's own copy of {} was refused", m.id);
+        assert!(
+            confirm.is_ack(),
+            "the test's own copy of {} was refused",
+            m.id
+        );
     }
     conn.close(200, "copies sent").await.ok();
 }

@@ -5,6 +5,8 @@
 //! |---|---|---|
 //! | `contenders-avro-evolve` | `src/avro_evolve.rs` | version 3 of an Avro schema, read by old and new |
 //! | `contenders-jsonrpc-batch` | `src/jsonrpc_batch.rs` | a JSON-RPC 2.0 batch answered call by call |
+//! | `contenders-nats-service` | `src/nats_service.rs` | a NATS service: a queue group, answers to the inbox |
+//! | `contenders-jetstream-resume` | `src/jetstream_resume.rs` | a JetStream worker that resumes where it stopped |
 //!
 //! To prove that every exercise can be solved and that its grading tests
 //! catch real mistakes, `cargo exercises verify` compiles this crate again

@@ -122,17 +122,11 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     let page = from_the_page(lab.browser().await?).await?;
     let mut table = Table::new(
         "gRPC-Web calls made by a page in headless Chromium (fetch, HTTP/1.1)",
-        &[
-            "call",
-            "HTTP status",
-            "messages received",
-            "trailers in the body",
-            "body reads",
-        ],
+        &["call", "HTTP", "msgs", "trailers in the body", "reads"],
     );
     for (what, c) in [
-        ("unary Charge", &page.unary),
-        ("server streaming WatchEvents(5)", &page.server_streaming),
+        ("unary", &page.unary),
+        ("server stream", &page.server_streaming),
     ] {
         table.row([
             what.to_string(),
@@ -143,7 +137,7 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         ]);
     }
     table.row([
-        "client streaming BatchImport (ReadableStream body)".to_string(),
+        "client stream".to_string(),
         "-".into(),
         "-".into(),
         if page.client_streaming.ok {
@@ -153,6 +147,8 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         },
         "-".into(),
     ]);
+    table.note("unary: Charge; server stream: WatchEvents(5); client stream: BatchImport, its body a ReadableStream");
+    table.note("HTTP: the response's status; msgs: gRPC messages received; reads: reads of the body that returned data");
     table.note(format!(
         "the server's handlers saw {} calls",
         page.server_calls

@@ -1,0 +1,79 @@
+//! Wrong: confirms are on, but a message counts as done once it is sent; those sent into the dying broker are never sent again.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use anyhow::bail;
+use lapin::message::Delivery;
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
+use lapin::{BasicProperties, Channel, Connection};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::support::{self, Message};
+
+/// How long to wait for a batch's confirms on a connection that looks alive.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+pub async fn publish_all(
+    url: &str,
+    queue: &str,
+    mut messages: UnboundedReceiver<Message>,
+) -> anyhow::Result<usize> {
+    let (mut conn, mut ch) = connect_again(url).await?;
+    let mut done = 0;
+    while let Some(m) = messages.recv().await {
+        loop {
+            let props = BasicProperties::default()
+                .with_delivery_mode(2)
+                .with_message_id(m.id.as_str().into());
+            let options = BasicPublishOptions::default();
+            match ch
+                .basic_publish("", queue, options, m.body.as_bytes(), props)
+                .await
+            {
+                // Sent: done. The confirm it would get is never awaited.
+                Ok(_confirm) => {
+                    done += 1;
+                    break;
+                }
+                Err(_) => (conn, ch) = connect_again(url).await?,
+            }
+        }
+    }
+    conn.close(200, "done").await.ok();
+    Ok(done)
+}
+
+/// A connection and a confirm-mode channel, retried for up to a minute
+/// while the broker is down.
+async fn connect_again(url: &str) -> anyhow::Result<(Connection, Channel)> {
+    for _ in 0..120 {
+        let attempt = tokio::time::timeout(PATIENCE, support::connect(url)).await;
+        if let Ok(Ok(conn)) = attempt {
+            let ch = conn.create_channel().await?;
+            ch.confirm_select(ConfirmSelectOptions::default()).await?;
+            return Ok((conn, ch));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    bail!(
+        "the broker at {} did not come back in a minute",
+        labkit::broker::mask(url)
+    )
+}
+
+/// What the consumer has processed: the id of every message it kept.
+#[derive(Default)]
+pub struct Inbox {
+    seen: HashSet<String>,
+}
+
+impl Inbox {
+    /// True the first time a message id is seen, false for every copy.
+    pub fn is_new(&mut self, delivery: &Delivery) -> bool {
+        match delivery.properties.message_id() {
+            Some(id) => self.seen.insert(id.to_string()),
+            None => true, // nothing to compare: process it
+        }
+    }
+}

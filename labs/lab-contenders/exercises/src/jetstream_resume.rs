@@ -1,0 +1,53 @@
+//! `contenders-jetstream-resume`: a worker that reads charges from a
+//! JetStream stream and, stopped and started again, carries on where it
+//! stopped: nothing skipped, nothing handled twice.
+//!
+//! Grade with `cargo exercises grade contenders-jetstream-resume`.
+
+use async_nats::jetstream::{self, AckKind, consumer};
+use futures::StreamExt;
+
+/// The stream the charges are published to (the grader creates it).
+pub const STREAM: &str = "CHARGES";
+/// The worker's name.
+pub const WORKER: &str = "charge-worker";
+
+// ANCHOR: starter
+/// One run of the worker: hands each charge it has not handled before to
+/// `process`, with its stream sequence, in stream order, and returns how
+/// many it handled once none is left. If `process` fails, the run stops
+/// there with that error; the charge that failed must be the first one
+/// the next run handles.
+pub async fn run_worker(
+    js: &jetstream::Context,
+    mut process: impl FnMut(u64, &[u8]) -> anyhow::Result<()>,
+) -> anyhow::Result<usize> {
+    let stream = js.get_stream(STREAM).await?;
+    // TODO: a consumer like this is new on every run and starts with the
+    // charges published after it was created.
+    let consumer = stream
+        .create_consumer(consumer::pull::Config {
+            deliver_policy: consumer::DeliverPolicy::New,
+            ack_policy: consumer::AckPolicy::Explicit,
+            ..Default::default()
+        })
+        .await?;
+    let mut handled = 0;
+    loop {
+        // One charge at a time; when none is left the fetch ends at once.
+        let mut fetched = consumer.fetch().max_messages(1).messages().await?;
+        let Some(message) = fetched.next().await else {
+            return Ok(handled);
+        };
+        let message = message.map_err(|e| anyhow::anyhow!(e))?;
+        let sequence = message
+            .info()
+            .map_err(|e| anyhow::anyhow!(e))?
+            .stream_sequence;
+        process(sequence, &message.payload)?;
+        // TODO: what must the server hear about this charge, and when?
+        let _ = AckKind::Ack;
+        handled += 1;
+    }
+}
+// ANCHOR_END: starter
