@@ -21,6 +21,8 @@ use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::graphql_server::{self, LIMITS};
@@ -172,7 +174,12 @@ pub async fn conversation(charges: usize) -> anyhow::Result<Conversation> {
 
     send(&mut ws, json!({"type": "complete", "id": "1"})).await?;
     expect(&mut ws, "complete").await?;
-    ws.close(None).await?;
+    // The protocol asks the client to close with 1000, Normal Closure.
+    ws.close(Some(CloseFrame {
+        code: CloseCode::Normal,
+        reason: "".into(),
+    }))
+    .await?;
     while tokio::time::timeout(PATIENCE, ws.next()).await?.is_some() {}
     drop(ws);
     proxy.wait_closed(PATIENCE).await;

@@ -49,6 +49,11 @@ async fn the_subscription_speaks_graphql_transport_ws_in_order() {
         "{:#?}",
         c.messages
     );
+    let close = &c.messages[13];
+    assert_eq!(
+        close.text, "code 1000",
+        "the client closes with Normal Closure"
+    );
 }
 
 #[tokio::test]

@@ -281,8 +281,7 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// The frame type's name in RFC 9114 §7.2 (and RFC 9297's, for the one
-    /// WebTransport needs).
+    /// The frame type's name in RFC 9114 §7.2.
     pub fn name(&self) -> String {
         frame_name(self.kind)
     }

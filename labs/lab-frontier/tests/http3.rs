@@ -240,5 +240,11 @@ async fn chromium_refuses_a_certificate_valid_for_fifteen_days() {
     let (answer, _, seen) = chromium_session(webtransport::MAX_DAYS + 1).await;
     eprintln!("Chromium said: {answer}");
     assert!(answer.get("error").is_some(), "{answer}");
-    assert!(seen.sessions.is_empty() && seen.bidi.is_empty(), "{seen:?}");
+    assert!(
+        seen.sessions.is_empty()
+            && seen.bidi.is_empty()
+            && seen.uni.is_empty()
+            && seen.datagrams.is_empty(),
+        "{seen:?}"
+    );
 }
