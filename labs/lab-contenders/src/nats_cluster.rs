@@ -118,6 +118,8 @@ pub struct Failover {
     pub without_leader: Duration,
     /// Where the stream lives once the killed server is back.
     pub after_restart: Placement,
+    /// From starting the killed server again to its being a current follower.
+    pub back_in: Duration,
 }
 
 /// Tries `step` until it succeeds, for at most 30 s: right after the
@@ -348,8 +350,10 @@ pub async fn leader_killed(cluster: &mut Cluster) -> anyhow::Result<Failover> {
     let ids = patiently("reading the stream", || ids_in_stream(&js, stored)).await?;
     // ANCHOR_END: failover
 
+    let restarted_at = Instant::now();
     cluster.start(victim).await?;
     let after_restart = caught_up(&js, &before.leader).await?;
+    let back_in = restarted_at.elapsed();
 
     let acked_ids: BTreeSet<String> = (0..PUBLISHERS)
         .flat_map(|p| (0..PER_PUBLISHER).map(move |n| format!("p{p}-{n:04}")))
@@ -381,6 +385,7 @@ pub async fn leader_killed(cluster: &mut Cluster) -> anyhow::Result<Failover> {
         duplicates: ids.values().map(|c| c - 1).sum(),
         without_leader,
         after_restart,
+        back_in,
     })
 }
 
@@ -470,6 +475,10 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
     if let Some(why) = &f.refusal {
         t.note(format!("a refused publish said: {why}"));
     }
+    t.row([
+        "restart to current follower".to_string(),
+        format!("{} ms", f.back_in.as_millis()),
+    ]);
     t.note("a retry carries the first attempt's Nats-Msg-Id, so the stream keeps one copy");
     report.table(t);
     report.value("acknowledged", f.acknowledged);

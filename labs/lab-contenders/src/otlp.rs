@@ -452,9 +452,9 @@ pub async fn run(_lab: &Lab) -> anyhow::Result<Report> {
         t.row([
             n.to_string(),
             bytes.to_string(),
-            format!("{:.0}", bytes as f64 / *n as f64),
+            format!("{:.1}", bytes as f64 / *n as f64),
             wire.wire_bytes().to_string(),
-            format!("{:.0}", wire.wire_bytes() as f64 / *n as f64),
+            format!("{:.1}", wire.wire_bytes() as f64 / *n as f64),
         ]);
     }
     t.note("protobuf bytes: ExportTraceServiceRequest; the resource and scope are sent once");

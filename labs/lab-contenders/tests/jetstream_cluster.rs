@@ -59,10 +59,15 @@ async fn jetstream_cluster_claims_on_one_three_node_cluster() {
         .await
         .unwrap_or_else(|e| panic!("a private NATS cluster is needed: {e}"));
     println!("cluster formed in {:?}", cluster.started_in());
+    let began = std::time::Instant::now();
     let f = nats_cluster::leader_killed(&mut cluster).await.unwrap();
+    println!("failover run took {:?}", began.elapsed());
     println!("failover: {f:?}");
     a_replicated_stream_has_a_leader_and_two_followers(&f);
     a_killed_leader_is_replaced_and_no_acknowledged_charge_is_lost(&f);
     a_retry_with_the_same_msg_id_is_not_stored_twice(&f);
     the_restarted_server_rejoins_as_a_current_follower(&f);
+    let ending = std::time::Instant::now();
+    drop(cluster);
+    println!("cluster stopped in {:?}", ending.elapsed());
 }
