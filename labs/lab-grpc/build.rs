@@ -15,6 +15,7 @@ fn main() -> anyhow::Result<()> {
     for version in ["v1", "v2"] {
         let file = format!("proto/{version}/payments.proto");
         println!("cargo:rerun-if-changed={file}");
+        // ANCHOR: compile
         let descriptors = protox::compile([&file], [format!("proto/{version}")])?;
         let dir = out.join(version);
         std::fs::create_dir_all(&dir)?;
@@ -25,6 +26,7 @@ fn main() -> anyhow::Result<()> {
         tonic_prost_build::configure()
             .out_dir(&dir)
             .compile_fds(descriptors)?;
+        // ANCHOR_END: compile
     }
     Ok(())
 }

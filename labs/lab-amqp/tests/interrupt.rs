@@ -24,7 +24,7 @@ fn an_interrupted_private_broker_run_leaves_nothing() {
 }
 
 /// The cluster's moments: its epmd and first node starting, the first node
-/// booting, the other two booting and joining it (about 30 s in all here),
+/// booting, the other two booting and joining it (15–30 s in all here),
 /// the scenario calling `rabbitmqctl` on the formed cluster, and the three
 /// nodes shutting down after the report. Each moment costs a cluster start.
 #[test]
@@ -37,7 +37,8 @@ fn an_interrupted_cluster_run_leaves_nothing() {
         &[
             Moment::after("epmd, rabbit1 starting", starting, 300),
             Moment::after("rabbit1 booting", starting, 4000),
-            Moment::after("rabbit2, rabbit3 joining", starting, 12000),
+            Moment::after("rabbit2, rabbit3 booting", starting, 9000),
+            Moment::after("rabbit2, rabbit3 joining", starting, 14000),
             Moment::after("formed, rabbitmqctl asked", formed, 300),
             Moment::after("report printed, teardown", "Two queues declared through", 0),
         ],

@@ -5,15 +5,15 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use lab_contenders::compare;
+use lab_contenders::graphql;
+use lab_contenders::nats_cluster;
+use lab_contenders::otlp;
 use lab_contenders::{
     LAB, Lab, SCENARIOS, avro, jsonrpc, nats_ack, nats_away, nats_dedup, nats_kv, nats_queue,
     nats_request, nats_stream, nats_subjects, thrift, twirp, xmlrpc,
 };
-use lab_contenders::nats_cluster;
-use lab_contenders::compare;
 use labkit::cli::{self, Common};
-use lab_contenders::graphql;
-use lab_contenders::otlp;
 
 #[derive(Parser)]
 #[command(

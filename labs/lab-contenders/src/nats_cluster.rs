@@ -176,8 +176,10 @@ async fn placement(js: &Context) -> anyhow::Result<Placement> {
     }
 }
 
-/// The meta leader, as node `i`'s monitoring endpoint names it.
-async fn meta_leader(cluster: &Cluster, i: usize) -> anyhow::Result<String> {
+/// The meta leader, as node `i`'s monitoring endpoint names it, once it
+/// names one other than `gone` (a server just killed, which the others
+/// take a few seconds to give up on).
+async fn meta_leader(cluster: &Cluster, i: usize, gone: Option<&str>) -> anyhow::Result<String> {
     let port = cluster
         .node(i)
         .broker()
@@ -191,6 +193,7 @@ async fn meta_leader(cluster: &Cluster, i: usize) -> anyhow::Result<String> {
             .await?;
         if let Some(leader) = jsz["meta_cluster"]["leader"].as_str()
             && !leader.is_empty()
+            && Some(leader) != gone
         {
             return Ok(leader.to_owned());
         }
@@ -318,7 +321,7 @@ pub async fn leader_killed(cluster: &mut Cluster) -> anyhow::Result<Failover> {
     })
     .await?;
     let before = placement(&js).await?;
-    let meta_leader_before = meta_leader(cluster, 0).await?;
+    let meta_leader_before = meta_leader(cluster, 0, None).await?;
     let victim = cluster
         .index_of(&before.leader)
         .context("the stream's leader is not one of the nodes")?;
@@ -342,7 +345,7 @@ pub async fn leader_killed(cluster: &mut Cluster) -> anyhow::Result<Failover> {
     }
     let js = jetstream::new(connect(cluster.node(survivors[0]).url()).await?);
     let new_leader = placement(&js).await?.leader;
-    let meta_leader_after = meta_leader(cluster, survivors[0]).await?;
+    let meta_leader_after = meta_leader(cluster, survivors[0], Some(&before.leader)).await?;
     let stored = patiently("reading the stream's info", || async {
         anyhow::Ok(js.get_stream(STREAM).await?.info().await?.state.messages)
     })

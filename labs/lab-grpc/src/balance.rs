@@ -72,6 +72,7 @@ pub async fn through_l4(calls: usize) -> anyhow::Result<Spread> {
     })
 }
 
+// ANCHOR: client_side
 /// The same calls with client-side balancing over both backends.
 pub async fn client_side(calls: usize) -> anyhow::Result<Spread> {
     let servers = backends().await?;
@@ -82,6 +83,7 @@ pub async fn client_side(calls: usize) -> anyhow::Result<Spread> {
         connections_per_backend: vec![1; servers.len()],
     })
 }
+// ANCHOR_END: client_side
 // ANCHOR_END: trap
 
 /// The scenario, as `cargo run -p lab-grpc -- balance` runs it.

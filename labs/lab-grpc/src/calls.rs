@@ -111,6 +111,7 @@ pub fn messages(data: &[u8]) -> anyhow::Result<Vec<Message>> {
             "{} bytes left that are too short for a gRPC message prefix",
             rest.len()
         );
+        // ANCHOR: prefix
         let len = u32::from_be_bytes([rest[1], rest[2], rest[3], rest[4]]) as usize;
         anyhow::ensure!(
             rest.len() >= PREFIX_LEN + len,
@@ -121,6 +122,7 @@ pub fn messages(data: &[u8]) -> anyhow::Result<Vec<Message>> {
             body: rest[PREFIX_LEN..PREFIX_LEN + len].to_vec(),
         });
         rest = &rest[PREFIX_LEN + len..];
+        // ANCHOR_END: prefix
     }
     Ok(out)
 }

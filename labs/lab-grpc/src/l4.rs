@@ -58,6 +58,7 @@ async fn round_robin(
     backends: Vec<SocketAddr>,
     counts: Arc<Vec<AtomicUsize>>,
 ) {
+    // ANCHOR: accept_loop
     let mut next = 0;
     while let Ok((mut client, _)) = listener.accept().await {
         let pick = next % backends.len();
@@ -70,6 +71,7 @@ async fn round_robin(
             }
         });
     }
+    // ANCHOR_END: accept_loop
 }
 // ANCHOR_END: l4
 

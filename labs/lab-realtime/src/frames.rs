@@ -133,6 +133,7 @@ pub struct Fragmented {
 /// Sends "hello, fragmented world" as three frames (FIN only on the last,
 /// a ping between two of them); the echo comes back as one message.
 pub async fn fragmented(server: SocketAddr) -> anyhow::Result<Fragmented> {
+    // ANCHOR: unmasked_send
     let mut ws = RawSocket::connect(server, "/ws/echo", SAMPLE_KEY).await?;
     let mask = Some([0x12, 0x34, 0x56, 0x78]);
     ws.send(false, Opcode::Text, b"hello, ", mask).await?;
@@ -177,11 +178,13 @@ pub struct Unmasked {
 pub async fn unmasked(server: SocketAddr) -> anyhow::Result<Unmasked> {
     let mut ws = RawSocket::connect(server, "/ws/echo", SAMPLE_KEY).await?;
     ws.send(true, Opcode::Text, b"no mask", None).await?;
+    // ANCHOR_END: unmasked_send
     let mut outcome = Unmasked {
         echoed: false,
         close_code: None,
         connection_ended: false,
     };
+    // ANCHOR: unmasked_watch
     loop {
         match ws.next_frame().await? {
             Some(f) if f.opcode == Opcode::Text => outcome.echoed = true,
@@ -191,6 +194,7 @@ pub async fn unmasked(server: SocketAddr) -> anyhow::Result<Unmasked> {
         }
     }
     outcome.connection_ended = ws.ended();
+    // ANCHOR_END: unmasked_watch
     Ok(outcome)
 }
 // ANCHOR_END: unmasked

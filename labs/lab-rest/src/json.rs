@@ -50,6 +50,7 @@ pub fn readings(records: usize) -> Vec<Reading> {
 /// Encodes `records` readings as a JSON array and counts how many of its
 /// bytes are field names repeated in every object.
 pub fn account(records: usize) -> serde_json::Result<Bytes> {
+    // ANCHOR: field_names
     let batch = readings(records);
     let encoded = serde_json::to_vec(&batch)?;
     let value: serde_json::Value = serde_json::from_slice(&encoded)?;
@@ -61,6 +62,7 @@ pub fn account(records: usize) -> serde_json::Result<Bytes> {
         .flat_map(|object| object.keys())
         .map(|key| key.len() + 3) // the quotes and the colon
         .sum();
+    // ANCHOR_END: field_names
     Ok(Bytes {
         records,
         total: encoded.len(),

@@ -12,7 +12,9 @@
 //! | `table.rs` | [`Table`]: aligned columns for the terminal |
 //! | `json.rs` | the report as JSON, and back |
 //! | `svg.rs` | [`BarChart`] and [`LineChart`], hand-written SVG |
+//! | `bytes_svg.rs` | [`ByteFigure`]: one protocol unit's bytes, every field named |
 
+mod bytes_svg;
 mod json;
 mod svg;
 mod table;
@@ -23,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use bytes_svg::{ByteFigure, Field, hex, unhex};
 pub use svg::{BarChart, LineChart};
 pub use table::Table;
 

@@ -14,12 +14,12 @@ use std::fmt::Write as _;
 
 /// Okabe–Ito colours: distinguishable with the common colour-vision
 /// deficiencies, and dark enough on white.
-const PALETTE: [&str; 8] = [
+pub(super) const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7F7F7F", "#000000",
 ];
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
-const TEXT: &str = "#1a1a1a";
-const MUTED: &str = "#555555";
+pub(super) const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+pub(super) const TEXT: &str = "#1a1a1a";
+pub(super) const MUTED: &str = "#555555";
 /// Rough width of one character of 12px text, for laying out labels.
 const CHAR_W: f64 = 7.0;
 const PAD: f64 = 16.0;
@@ -384,7 +384,7 @@ fn draw_legend<'a>(svg: &mut String, names: impl Iterator<Item = &'a str>, y: f6
 
 /// Text made safe inside an element or a quoted attribute. Characters XML
 /// does not allow at all (most control characters) become spaces.
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

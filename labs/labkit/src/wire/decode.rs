@@ -27,6 +27,7 @@
 //! | [`zmtp`](super::zmtp) | `Frames` (greeting, commands, message frames) | `Frame` | `messages`, `encode`, `greeting` |
 //! | [`capnp`](super::capnp) | `Messages` (Cap'n Proto RPC) | `Message` | `tag_name`, `Message::is_pipelined` |
 //! | [`nats`](super::nats) | `Ops` (the NATS client protocol) | `Op` | subject, reply inbox, sid, queue group, `header`, `status` |
+//! | [`tls`](super::tls) | `Records` (the TLS record layer) | `Record` | content type names |
 //!
 //! ```
 //! use labkit::wire::{Decoder, amqp};

@@ -12,7 +12,9 @@
 //! - [`decode`] defines how a protocol's decoder cuts one direction of a
 //!   recorded connection into units (messages, packets, frames) and how to
 //!   count them; [`http1`], [`http2`], [`websocket`], [`mqtt`], [`amqp`]
-//!   and [`nats`] are among the decoders, all with that one shape (its docs say how to add one).
+//!   and [`nats`] are among the decoders, all with that one shape (its docs say how to add one);
+//!   [`tls`] reads the record layer under any of them, and [`fields`] names
+//!   every byte of one unit, for the book's byte-layout figures.
 //! - [`pcap`] writes a recording as a capture file that Wireshark and tshark
 //!   open, so a decoder we wrote can be checked against one we did not;
 //!   [`tshark`] reads it back. `--pcap DIR` on a lab's command line makes
@@ -40,6 +42,7 @@ pub mod amqp;
 pub mod capnp;
 pub(crate) mod capture;
 pub mod decode;
+pub mod fields;
 pub mod http1;
 pub mod http2;
 pub mod mqtt;
@@ -47,6 +50,7 @@ pub mod nats;
 pub mod pcap;
 mod proxy;
 mod record;
+pub mod tls;
 pub mod tshark;
 mod udp_proxy;
 pub mod websocket;
