@@ -14,6 +14,7 @@ fn main() {
     ] {
         println!("cargo:rerun-if-changed={schema}");
     }
+    // ANCHOR: compile
     let result = capnpc::CompilerCommand::new()
         .src_prefix("schema")
         .default_parent_module(vec!["schema".into()])
@@ -21,6 +22,7 @@ fn main() {
         .file("schema/bank.capnp")
         .file("schema/evolution.capnp")
         .run();
+    // ANCHOR_END: compile
     if let Err(e) = result {
         eprintln!("error: cannot compile the Cap'n Proto schemas ({e})");
         eprintln!("install the compiler: sudo apt-get install capnproto");

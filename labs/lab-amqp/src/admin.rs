@@ -49,6 +49,9 @@ pub fn rabbitmqctl(broker: &Broker, args: &[&str]) -> anyhow::Result<String> {
         .args(args)
         .env("HOME", get("HOME")?)
         .env("ERL_EPMD_PORT", get("ERL_EPMD_PORT")?)
+        // If the node's epmd is gone (the lab was killed mid-call), a VM
+        // without this flag starts an `epmd -daemon` that outlives us all.
+        .env("ERL_AFLAGS", "-start_epmd false")
         .output()
         .with_context(|| format!("running {RABBITMQCTL} (install rabbitmq-server)"))?;
     if !out.status.success() {

@@ -44,6 +44,7 @@ async fn consumer(
     prefetch: u16,
 ) -> anyhow::Result<(Channel, Consumer)> {
     let ch = conn.create_channel().await?;
+    // ANCHOR: qos_consume
     ch.basic_qos(prefetch, BasicQosOptions::default()).await?;
     let consumer = ch
         .basic_consume(
@@ -54,6 +55,7 @@ async fn consumer(
         )
         .await
         .with_context(|| format!("consuming from {queue}"))?;
+    // ANCHOR_END: qos_consume
     Ok((ch, consumer))
 }
 
@@ -212,6 +214,7 @@ pub async fn answers(url: &str) -> anyhow::Result<Fates> {
             continue;
         }
         match body.as_str() {
+            // ANCHOR: ack_nack
             "ack" => d.acker.ack(BasicAckOptions::default()).await?,
             "nack-requeue" => {
                 d.acker
@@ -221,6 +224,7 @@ pub async fn answers(url: &str) -> anyhow::Result<Fates> {
                     })
                     .await?
             }
+            // ANCHOR_END: ack_nack
             "nack-drop" => {
                 d.acker
                     .nack(BasicNackOptions {
@@ -281,6 +285,7 @@ pub async fn consumer_crash(
     let doomed = support::connect(&crate::via(url, proxy.addr())).await?;
     let (_c1, mut first) = consumer(&doomed, &q, messages as u16).await?;
     let mut held = 0;
+    // ANCHOR: hold_then_die
     while held < messages {
         tokio::time::timeout(PATIENCE, first.next())
             .await?
@@ -288,6 +293,7 @@ pub async fn consumer_crash(
         held += 1; // received, never acknowledged
     }
     proxy.faults().cut_all(); // the consumer's process "dies"
+    // ANCHOR_END: hold_then_die
 
     let (_c2, mut second) = consumer(&conn, &q, messages as u16).await?;
     let (mut redelivered, mut flagged) = (0, 0);

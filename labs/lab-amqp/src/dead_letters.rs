@@ -118,12 +118,14 @@ pub async fn three_ways(url: &str) -> anyhow::Result<(Vec<DeadLetter>, [String; 
     let conn = support::connect(url).await?;
     let ch = support::confirmed_channel(&conn).await?;
     let (dlx, dlq) = dead_letter_sink(&ch).await?;
+    // ANCHOR: to_dlx
     let to_dlx = || {
         (
             "x-dead-letter-exchange",
             AMQPValue::LongString(dlx.as_str().into()),
         )
     };
+    // ANCHOR_END: to_dlx
     let declare = |label: &'static str, extra: Option<(&'static str, AMQPValue)>| {
         let ch = ch.clone();
         let args = table([to_dlx()].into_iter().chain(extra));
@@ -134,9 +136,11 @@ pub async fn three_ways(url: &str) -> anyhow::Result<(Vec<DeadLetter>, [String; 
             anyhow::Ok(name)
         }
     };
+    // ANCHOR: three_queues
     let rejecting = declare("rejecting", None).await?;
     let expiring = declare("expiring", Some(("x-message-ttl", AMQPValue::LongInt(50)))).await?;
     let short = declare("short", Some(("x-max-length", AMQPValue::LongInt(1)))).await?;
+    // ANCHOR_END: three_queues
 
     support::publish(
         &ch,
@@ -254,6 +258,7 @@ pub async fn poison(url: &str, limit: usize) -> anyhow::Result<Poison> {
                 d.acker.ack(BasicAckOptions::default()).await?; // stop the loop ourselves
                 break;
             }
+            // ANCHOR: poison_nack
             // "Processing" fails every time: the body can never be parsed.
             d.acker
                 .nack(BasicNackOptions {
@@ -261,6 +266,7 @@ pub async fn poison(url: &str, limit: usize) -> anyhow::Result<Poison> {
                     multiple: false,
                 })
                 .await?;
+            // ANCHOR_END: poison_nack
         }
         cch.close(200, "done").await.ok();
     }

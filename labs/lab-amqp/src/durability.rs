@@ -65,6 +65,7 @@ async fn declare_all(conn: &Connection, run: &str) -> anyhow::Result<()> {
     let ch = support::confirmed_channel(conn).await?;
     for combo @ (e, q, m) in matrix() {
         let (ex, queue) = names(run, combo);
+        // ANCHOR: durable_flags
         let durable_ex = ExchangeDeclareOptions {
             durable: e,
             ..Default::default()
@@ -77,6 +78,7 @@ async fn declare_all(conn: &Connection, run: &str) -> anyhow::Result<()> {
         };
         ch.queue_declare(&queue, durable_q, FieldTable::default())
             .await?;
+        // ANCHOR_END: durable_flags
         ch.queue_bind(
             &queue,
             &ex,

@@ -75,6 +75,7 @@ pub async fn capture(url: &str, broker: std::net::SocketAddr) -> anyhow::Result<
             FieldTable::default(),
         )
         .await?;
+    // ANCHOR: one_message
     let body = "order 42 shipped";
     publish
         .basic_publish(
@@ -87,6 +88,7 @@ pub async fn capture(url: &str, broker: std::net::SocketAddr) -> anyhow::Result<
         .await?;
     let d = deliveries.next().await.context("no delivery")??;
     d.acker.ack(BasicAckOptions::default()).await?;
+    // ANCHOR_END: one_message
     conn.close(200, "done").await.ok();
     proxy.wait_closed(std::time::Duration::from_secs(10)).await;
 

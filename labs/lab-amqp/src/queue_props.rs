@@ -60,11 +60,13 @@ pub struct Props {
 
 // ANCHOR: overflow
 async fn overflow(ch: &Channel, mode: &str) -> anyhow::Result<(usize, usize, Vec<String>)> {
+    // ANCHOR: overflow_args
     let args = table([
         ("x-max-length", AMQPValue::LongInt(3)),
         ("x-overflow", text(mode)),
     ]);
     let q = declare(ch, mode, args, false).await?;
+    // ANCHOR_END: overflow_args
     let (mut acked, mut nacked) = (0, 0);
     for i in 1..=5 {
         match support::publish(
@@ -142,6 +144,7 @@ pub async fn measure(url: &str) -> anyhow::Result<Props> {
 /// Priorities 1, 5, 9 and 0 published to a priority queue nobody consumes,
 /// then read back: the order they come out in.
 async fn priority(ch: &Channel) -> anyhow::Result<Vec<String>> {
+    // ANCHOR: priority_args
     let pq = declare(
         ch,
         "prio",
@@ -151,6 +154,7 @@ async fn priority(ch: &Channel) -> anyhow::Result<Vec<String>> {
     .await?;
     for p in [1u8, 5, 9, 0] {
         let props = BasicProperties::default().with_priority(p);
+        // ANCHOR_END: priority_args
         support::publish(
             ch,
             "",
@@ -170,8 +174,10 @@ async fn priority(ch: &Channel) -> anyhow::Result<Vec<String>> {
 /// queue declared non-durable is refused. Returns what came back, and
 /// whether the broker refused the non-durable one.
 async fn quorum(conn: &Connection, ch: &Channel) -> anyhow::Result<(Vec<String>, bool)> {
+    // ANCHOR: quorum_args
     let quorum = table([("x-queue-type", text("quorum"))]);
     let qq = declare(ch, "quorum", quorum.clone(), true).await?;
+    // ANCHOR_END: quorum_args
     support::publish(ch, "", &qq, b"replicated", false, support::persistent()).await?;
     let mut roundtrip = Vec::new();
     if let Some(m) = ch.basic_get(&qq, BasicGetOptions { no_ack: true }).await? {
@@ -180,6 +186,7 @@ async fn quorum(conn: &Connection, ch: &Channel) -> anyhow::Result<(Vec<String>,
     ch.queue_delete(&qq, Default::default()).await?;
     // A refused declare closes its channel, so it gets a channel of its own.
     let probe = conn.create_channel().await?;
+    // ANCHOR: quorum_transient
     let transient = probe
         .queue_declare(
             &support::unique("quorum-transient"),
@@ -187,6 +194,7 @@ async fn quorum(conn: &Connection, ch: &Channel) -> anyhow::Result<(Vec<String>,
             quorum,
         )
         .await;
+    // ANCHOR_END: quorum_transient
     Ok((roundtrip, transient.is_err()))
 }
 // ANCHOR_END: quorum

@@ -214,9 +214,11 @@ pub struct Unroutable {
 /// An unroutable message: dropped silently, returned with `mandatory`, or
 /// caught by an alternate exchange (`alternate-exchange` argument).
 pub async fn unroutable(ch: &Channel) -> anyhow::Result<Unroutable> {
+    // ANCHOR: mandatory
     let bare = exchange(ch, "bare", ExchangeKind::Direct, FieldTable::default()).await?;
     let returned =
         !support::publish(ch, &bare, "nobody", b"m1", true, BasicProperties::default()).await?;
+    // ANCHOR_END: mandatory
     let confirmed = support::publish(
         ch,
         &bare,
@@ -227,6 +229,7 @@ pub async fn unroutable(ch: &Channel) -> anyhow::Result<Unroutable> {
     )
     .await?;
 
+    // ANCHOR: alternate
     let alternate = exchange(ch, "alt", ExchangeKind::Fanout, FieldTable::default()).await?;
     let parking = bound_queue(ch, &alternate, "", FieldTable::default()).await?;
     let args = table([(
@@ -234,6 +237,7 @@ pub async fn unroutable(ch: &Channel) -> anyhow::Result<Unroutable> {
         AMQPValue::LongString(alternate.as_str().into()),
     )]);
     let guarded = exchange(ch, "guarded", ExchangeKind::Direct, args).await?;
+    // ANCHOR_END: alternate
     support::publish(
         ch,
         &guarded,

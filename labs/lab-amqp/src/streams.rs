@@ -53,12 +53,14 @@ async fn read(
     max: usize,
 ) -> anyhow::Result<Vec<String>> {
     let ch = conn.create_channel().await?;
+    // ANCHOR: stream_offset
     ch.basic_qos(100, BasicQosOptions::default()).await?; // streams require a prefetch
     let args = table(offset.map(|o| ("x-stream-offset", o)));
     let mut stream = ch
         .basic_consume(queue, "", BasicConsumeOptions::default(), args)
         .await
         .with_context(|| format!("consuming {queue}"))?;
+    // ANCHOR_END: stream_offset
     let mut got = Vec::new();
     while got.len() < max {
         let Ok(Some(Ok(d))) = tokio::time::timeout(Duration::from_millis(500), stream.next()).await

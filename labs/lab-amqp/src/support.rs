@@ -27,9 +27,11 @@ pub async fn connect(url: &str) -> anyhow::Result<Connection> {
 /// A channel in confirm mode: every publish is answered by the broker.
 pub async fn confirmed_channel(conn: &Connection) -> anyhow::Result<Channel> {
     let ch = conn.create_channel().await.context("opening a channel")?;
+    // ANCHOR: confirm_select
     ch.confirm_select(ConfirmSelectOptions::default())
         .await
         .context("turning on publisher confirms")?;
+    // ANCHOR_END: confirm_select
     Ok(ch)
 }
 
@@ -73,11 +75,13 @@ pub async fn publish(
         .with_context(|| format!("publishing to exchange {exchange:?}"))?
         .await
         .with_context(|| format!("waiting for the confirm from exchange {exchange:?}"))?;
+    // ANCHOR: confirm_answer
     match confirm {
         Confirmation::Ack(None) | Confirmation::NotRequested => Ok(true),
         Confirmation::Ack(Some(_)) => Ok(false),
         Confirmation::Nack(_) => bail!("the broker refused (nacked) a message to {exchange:?}"),
     }
+    // ANCHOR_END: confirm_answer
 }
 
 /// Reads a queue empty with `basic.get` (auto-ack) and returns the bodies.

@@ -5,7 +5,7 @@
 //! how it counts). `LABKIT_INTERRUPT_RUN=<n>` alternates which signal lands
 //! at which moment.
 
-use labkit::interrupt::{Moment, assert_leaves_nothing};
+use labkit::interrupt::{Moment, assert_leaves_nothing, leftovers};
 
 #[test]
 fn an_interrupted_private_broker_run_leaves_nothing() {
@@ -31,7 +31,7 @@ fn an_interrupted_private_broker_run_leaves_nothing() {
 fn an_interrupted_cluster_run_leaves_nothing() {
     let starting = "(starting a private three-node RabbitMQ cluster";
     let formed = "(cluster formed in";
-    assert_leaves_nothing(
+    let left = leftovers(
         env!("CARGO_BIN_EXE_lab-amqp"),
         &["placement"],
         &[
@@ -43,4 +43,5 @@ fn an_interrupted_cluster_run_leaves_nothing() {
             Moment::after("report printed, teardown", "Two queues declared through", 0),
         ],
     );
+    assert!(left.is_empty(), "left behind: {left:#?}");
 }

@@ -35,11 +35,13 @@ impl bank::Server for Bank {
         params: bank::CustomerParams,
         mut results: bank::CustomerResults,
     ) -> Result<(), capnp::Error> {
+        // ANCHOR: customer_cap
         let id = params.get()?.get_id();
         let account = open_account(OPENING_BALANCE + id as i64);
         let customer: customer::Client = capnp_rpc::new_client(Customer { account });
         results.get().set_customer(customer);
         Ok(())
+        // ANCHOR_END: customer_cap
     }
 }
 
@@ -75,12 +77,14 @@ impl customer::Server for Customer {
         _: customer::LendParams,
         mut results: customer::LendResults,
     ) -> Result<(), capnp::Error> {
+        // ANCHOR: lend_slot
         let slot = std::rc::Rc::new(RefCell::new(Some(self.account.clone())));
         let lent: account::Client = capnp_rpc::new_client(Lent(slot.clone()));
         let lease: lease::Client = capnp_rpc::new_client(Lease(slot));
         let mut results = results.get();
         results.set_account(lent);
         results.set_lease(lease);
+        // ANCHOR_END: lend_slot
         Ok(())
     }
 }

@@ -49,6 +49,7 @@ pub struct Forged {
 pub async fn forge(bank_addr: std::net::SocketAddr) -> anyhow::Result<Forged> {
     let proxy = Proxy::start(bank_addr).await?;
     let mut stream = tokio::net::TcpStream::connect(proxy.addr()).await?;
+    // ANCHOR: hand_call
     let mut bootstrap = Builder::new_default();
     let root = bootstrap.init_root::<message::Builder>();
     root.init_bootstrap().set_question_id(0);
@@ -59,6 +60,7 @@ pub async fn forge(bank_addr: std::net::SocketAddr) -> anyhow::Result<Forged> {
     c.set_method_id(0);
     c.reborrow().init_target().set_imported_cap(FORGED_IMPORT);
     c.init_params();
+    // ANCHOR_END: hand_call
     stream
         .write_all(&serialize::write_message_to_words(&bootstrap))
         .await?;
@@ -131,12 +133,15 @@ pub async fn rights(bank_addr: std::net::SocketAddr) -> anyhow::Result<Rights> {
         let mut request = bank.customer_request();
         request.get().set_id(7);
         let customer = request.send().pipeline.get_customer();
+        // ANCHOR: view_and_real
         let real = customer.account_request().send().pipeline.get_account();
         let view = customer.read_only_request().send().pipeline.get_account();
+        // ANCHOR_END: view_and_real
         let view_balance = balance(&view).await;
         let view_deposit = deposit(&view, 1_000).await;
         let real_balance_after = balance(&real).await;
 
+        // ANCHOR: lend_revoke
         let loan = customer.lend_request().send();
         let lent = loan.pipeline.get_account();
         let lent_before = balance(&lent).await;
@@ -146,6 +151,7 @@ pub async fn rights(bank_addr: std::net::SocketAddr) -> anyhow::Result<Rights> {
             .send()
             .promise
             .await?;
+        // ANCHOR_END: lend_revoke
         let lent_after = balance(&lent).await;
         Ok(Rights {
             view_balance,

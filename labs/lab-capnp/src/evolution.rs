@@ -153,6 +153,7 @@ type FbReaders<'a> = (
     fbe::ChargeRemovedRef<'a>,
 );
 
+// ANCHOR: fb_read_as_root
 fn fb_readers(bytes: &[u8]) -> planus::Result<FbReaders<'_>> {
     Ok((
         fb::ChargeRef::read_as_root(bytes)?,
@@ -161,6 +162,7 @@ fn fb_readers(bytes: &[u8]) -> planus::Result<FbReaders<'_>> {
         fbe::ChargeRemovedRef::read_as_root(bytes)?,
     ))
 }
+// ANCHOR_END: fb_read_as_root
 // ANCHOR_END: fb_readers
 
 /// Every FlatBuffers reader of this scenario on one buffer. A reader that

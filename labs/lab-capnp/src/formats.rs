@@ -48,6 +48,7 @@ pub fn msgpack_positional<T: Serialize>(value: &T) -> anyhow::Result<Vec<u8>> {
 /// The protobuf messages, declared with prost's derive instead of a `.proto`
 /// file; the tags are the field numbers a `.proto` file would give.
 pub mod pb {
+    // ANCHOR: prost_charge
     /// `message Charge { string charge_id = 1; int64 amount_cents = 2; string currency = 3; }`
     #[derive(Clone, PartialEq, prost::Message)]
     pub struct Charge {
@@ -58,6 +59,7 @@ pub mod pb {
         #[prost(string, tag = "3")]
         pub currency: String,
     }
+    // ANCHOR_END: prost_charge
 
     /// `message Ledger { repeated Charge charges = 1; }`
     #[derive(Clone, PartialEq, prost::Message)]

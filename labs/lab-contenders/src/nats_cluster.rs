@@ -57,7 +57,12 @@ pub async fn three_nodes() -> anyhow::Result<Cluster> {
     let options = Options::new()
         .port("monitor")
         .config_line("http: \"127.0.0.1:{port:monitor}\"");
-    Ok(broker::cluster(Kind::Nats, 3, options).await?)
+    match broker::cluster(Kind::Nats, 3, options.clone()).await {
+        Ok(cluster) => Ok(cluster),
+        // Ports are picked free and then handed to the servers; on a busy
+        // machine another process can take one in between. Once more.
+        Err(_) => Ok(broker::cluster(Kind::Nats, 3, options).await?),
+    }
 }
 
 // ANCHOR: stream
@@ -120,6 +125,8 @@ pub struct Failover {
     pub after_restart: Placement,
     /// From starting the killed server again to its being a current follower.
     pub back_in: Duration,
+    /// How long each step of the run took, for the curious (never asserted).
+    pub steps: Vec<(&'static str, Duration)>,
 }
 
 /// Tries `step` until it succeeds, for at most 30 s: right after the
@@ -201,6 +208,26 @@ async fn meta_leader(cluster: &Cluster, i: usize, gone: Option<&str>) -> anyhow:
             anyhow::bail!("no meta leader for 30 s: {jsz}");
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Named steps and how long each took.
+struct Steps {
+    list: Vec<(&'static str, Duration)>,
+    last: Instant,
+}
+
+impl Steps {
+    fn new() -> Steps {
+        Steps {
+            list: Vec::new(),
+            last: Instant::now(),
+        }
+    }
+
+    fn done(&mut self, what: &'static str) {
+        self.list.push((what, self.last.elapsed()));
+        self.last = Instant::now();
     }
 }
 
@@ -315,13 +342,15 @@ async fn ids_in_stream(js: &Context, stored: u64) -> anyhow::Result<BTreeMap<Str
 /// then counts what the stream holds. The killed server is started again
 /// and caught up before this returns.
 pub async fn leader_killed(cluster: &mut Cluster) -> anyhow::Result<Failover> {
+    let mut steps = Steps::new();
     let js = jetstream::new(connect(cluster.node(0).url()).await?);
     patiently("creating the stream", || {
         js.create_stream(replicated_stream())
     })
     .await?;
-    let before = placement(&js).await?;
+    let before = settled(&js).await?;
     let meta_leader_before = meta_leader(cluster, 0, None).await?;
+    steps.done("stream created, followers current");
     let victim = cluster
         .index_of(&before.leader)
         .context("the stream's leader is not one of the nodes")?;
@@ -334,23 +363,29 @@ pub async fn leader_killed(cluster: &mut Cluster) -> anyhow::Result<Failover> {
         publishers.push(tokio::spawn(publisher(url, p, progress.clone())));
     }
     let charges = PUBLISHERS * PER_PUBLISHER;
-    while progress.load(Ordering::Relaxed) < charges / 3 {
+    while progress.load(Ordering::Relaxed) < charges / 3
+        && !publishers.iter().any(|p| p.is_finished())
+    {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    steps.done("a third published");
     let killed_at = Instant::now();
     cluster.kill(victim).await?; // SIGKILL, mid-publish
     let mut tallies = Vec::new();
     for p in publishers {
         tallies.push(p.await??);
     }
+    steps.done("the rest published");
     let js = jetstream::new(connect(cluster.node(survivors[0]).url()).await?);
     let new_leader = placement(&js).await?.leader;
     let meta_leader_after = meta_leader(cluster, survivors[0], Some(&before.leader)).await?;
+    steps.done("leaders read");
     let stored = patiently("reading the stream's info", || async {
         anyhow::Ok(js.get_stream(STREAM).await?.info().await?.state.messages)
     })
     .await?;
     let ids = patiently("reading the stream", || ids_in_stream(&js, stored)).await?;
+    steps.done("stream read");
     // ANCHOR_END: failover
 
     let restarted_at = Instant::now();
@@ -389,7 +424,21 @@ pub async fn leader_killed(cluster: &mut Cluster) -> anyhow::Result<Failover> {
         without_leader,
         after_restart,
         back_in,
+        steps: steps.list,
     })
+}
+
+/// Waits (at most 30 s) until the leader reports every follower current,
+/// and returns the placement it then reports.
+async fn settled(js: &Context) -> anyhow::Result<Placement> {
+    let began = Instant::now();
+    loop {
+        let p = placement(js).await?;
+        if p.current == p.followers || began.elapsed() > Duration::from_secs(30) {
+            return Ok(p); // the caller's checks say what is missing
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Waits (at most 30 s) until the leader reports `server` as a current

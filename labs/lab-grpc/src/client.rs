@@ -65,6 +65,7 @@ pub async fn with_deadline<T>(
             deadline.as_millis()
         ))
     };
+    // ANCHOR: deadline_match
     match tokio::time::timeout(deadline, call).await {
         // tonic's own timers (client and server) fire at about the same
         // moment and end the call CANCELLED: past the deadline, any failure is the
@@ -73,5 +74,6 @@ pub async fn with_deadline<T>(
         Ok(answer) => answer,
         Err(_) => Err(expired()),
     }
+    // ANCHOR_END: deadline_match
 }
 // ANCHOR_END: deadline

@@ -135,6 +135,7 @@ pub async fn call(
         .methods()
         .find(|m| m.name() == method)
         .ok_or_else(|| anyhow!("{service} has no method {method}"))?;
+    // ANCHOR: dynamic_call
     let mut request = DynamicMessage::new(m.input());
     for (name, value) in fields {
         request
@@ -148,6 +149,7 @@ pub async fn call(
         .unary(tonic::Request::new(request), path, DynamicCodec(m.output()))
         .await?
         .into_inner();
+    // ANCHOR_END: dynamic_call
     Ok(answer
         .fields()
         .map(|(f, v)| (f.name().to_string(), format!("{v:?}")))

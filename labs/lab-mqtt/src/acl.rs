@@ -65,6 +65,7 @@ pub async fn broker_with_acl(lab: &Lab, dir: &Path) -> anyhow::Result<Broker> {
             );
         }
     }
+    // ANCHOR: acl_file
     let acl = dir.join("acl");
     std::fs::write(
         &acl,
@@ -78,6 +79,7 @@ pub async fn broker_with_acl(lab: &Lab, dir: &Path) -> anyhow::Result<Broker> {
             .config_line(format!("acl_file {}", acl.display())),
     )
     .await
+    // ANCHOR_END: acl_file
 }
 
 async fn v5_forbidden_publish(broker: &Broker) -> anyhow::Result<String> {

@@ -108,6 +108,7 @@ pub async fn trial(
         let event = tokio::time::timeout(client::PATIENCE, events.poll())
             .await
             .context("the publisher neither finished nor failed")?;
+        // ANCHOR: after_cut
         match event {
             Err(_) => cut = true,
             Ok(Event::Incoming(Incoming::ConnAck(ack))) if cut => {
@@ -119,6 +120,7 @@ pub async fn trial(
             Ok(Event::Incoming(Incoming::PubComp(_))) if cut && qos == 2 => break,
             Ok(_) => {}
         }
+        // ANCHOR_END: after_cut
     }
     client::publish_and_wait(&client, &mut events, TOPIC, 1, false, b"fence".to_vec()).await?;
     let _ = client.disconnect().await;

@@ -159,6 +159,7 @@ pub async fn shared(
     messages: usize,
 ) -> anyhow::Result<Vec<usize>> {
     let mut subs = Vec::new();
+    // ANCHOR: share_subscribe
     for m in 0..members {
         let control = format!("control/worker-{m}");
         subs.push(
@@ -169,6 +170,7 @@ pub async fn shared(
             .await?,
         );
     }
+    // ANCHOR_END: share_subscribe
     let (c, mut events) = connect(options("job-source", broker.addr())).await?;
     for j in 0..messages {
         publish(
@@ -289,6 +291,7 @@ pub async fn request_response(broker: &Broker) -> anyhow::Result<Answered> {
     )
     .await?;
     let (rc, mut revents) = connect(options("operator-1-out", broker.addr())).await?;
+    // ANCHOR: request_props
     let request = PublishProperties {
         response_topic: Some("replies/operator-1".into()),
         correlation_data: Some(Bytes::from_static(b"req-42")),
@@ -296,6 +299,7 @@ pub async fn request_response(broker: &Broker) -> anyhow::Result<Answered> {
         ..Default::default()
     };
     publish(&rc, &mut revents, "valves/3/commands", b"open", request).await?;
+    // ANCHOR_END: request_props
 
     // The responder: read the request, answer where it was told to.
     let asked = tokio::time::timeout(PATIENCE, responder.rx.recv())
@@ -309,11 +313,13 @@ pub async fn request_response(broker: &Broker) -> anyhow::Result<Answered> {
         .clone()
         .context("the request had no response topic")?;
     let (sc, mut sevents) = connect(options("valve-controller-out", broker.addr())).await?;
+    // ANCHOR: answer_props
     let answer = PublishProperties {
         correlation_data: props.correlation_data.clone(),
         ..Default::default()
     };
     publish(&sc, &mut sevents, &reply_to, b"opened", answer).await?;
+    // ANCHOR_END: answer_props
 
     let reply = tokio::time::timeout(PATIENCE, requester.rx.recv())
         .await

@@ -51,6 +51,7 @@ async fn newcomer(broker: &Broker, name: &str) -> anyhow::Result<Vec<(String, bo
 pub async fn last_value(broker: &Broker) -> anyhow::Result<LastValue> {
     let (sensor, mut events, _) =
         client::connect(client::options("retain-sensor", broker.addr())).await?;
+    // ANCHOR: retain_then_clear
     for reading in ["18.0", "18.5", "19.0"] {
         client::publish_and_wait(&sensor, &mut events, TOPIC, 1, true, reading.into()).await?;
     }
@@ -58,6 +59,7 @@ pub async fn last_value(broker: &Broker) -> anyhow::Result<LastValue> {
     // An empty retained payload deletes the topic's retained message.
     client::publish_and_wait(&sensor, &mut events, TOPIC, 1, true, Vec::new()).await?;
     let after_clear = newcomer(broker, "retain-dashboard-2").await?;
+    // ANCHOR_END: retain_then_clear
     Ok(LastValue {
         after_three,
         after_clear,

@@ -42,6 +42,7 @@ pub async fn away(
     clean_session: bool,
     meanwhile: Meanwhile,
 ) -> anyhow::Result<usize> {
+    // ANCHOR: dashboard_session
     let id = format!("dashboard-{clean_session}-{meanwhile:?}");
     let options = |addr| {
         let mut o = client::options(&id, addr);
@@ -52,6 +53,7 @@ pub async fn away(
         .await?
         .disconnect()
         .await;
+    // ANCHOR_END: dashboard_session
 
     let (sensor, mut events, _) =
         client::connect(client::options("alerting-sensor", broker.addr())).await?;

@@ -40,12 +40,14 @@ pub fn make_certs() -> anyhow::Result<Throwaway> {
 /// named `tls`) that reads the certificate files of `certs`.
 pub async fn broker_with_tls(lab: &Lab, certs: &Throwaway) -> anyhow::Result<Broker> {
     lab.private_broker(
+        // ANCHOR: listener
         Options::new()
             .port("tls")
             .config_line("listener {port:tls} 127.0.0.1")
             .config_line(format!("cafile {}", certs.ca_file().display()))
             .config_line(format!("certfile {}", certs.cert_file().display()))
             .config_line(format!("keyfile {}", certs.key_file().display())),
+        // ANCHOR_END: listener
     )
     .await
 }

@@ -41,12 +41,14 @@ pub struct Silence {
     pub will_after: Option<Duration>,
 }
 
+// ANCHOR: will_options
 fn device_options(id: &str, proxy: &Proxy, keep_alive: Duration) -> rumqttc::MqttOptions {
     let mut o = client::options(id, proxy.addr());
     o.set_keep_alive(keep_alive);
     o.set_last_will(LastWill::new(STATUS, "offline", QoS::AtLeastOnce, false));
     o
 }
+// ANCHOR_END: will_options
 
 // ANCHOR: silent
 /// The device goes silent (black hole, no more polling); returns when the

@@ -83,8 +83,10 @@ pub async fn handover(events: usize) -> anyhow::Result<Handover> {
     for _ in half..events {
         published.push(b.hub.publish("door-opened").id);
     }
+    // ANCHOR: resume_from
     let last = from_first.last().copied().unwrap_or(0);
     let (mut ws, _) = tokio_tungstenite::connect_async(url(&b, last)).await?;
+    // ANCHOR_END: resume_from
     let mut from_second = Vec::new();
     while from_first.len() + from_second.len() < events {
         let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(2), ws.next()).await else {

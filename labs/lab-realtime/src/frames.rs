@@ -133,14 +133,15 @@ pub struct Fragmented {
 /// Sends "hello, fragmented world" as three frames (FIN only on the last,
 /// a ping between two of them); the echo comes back as one message.
 pub async fn fragmented(server: SocketAddr) -> anyhow::Result<Fragmented> {
-    // ANCHOR: unmasked_send
     let mut ws = RawSocket::connect(server, "/ws/echo", SAMPLE_KEY).await?;
+    // ANCHOR: fragment_sends
     let mask = Some([0x12, 0x34, 0x56, 0x78]);
     ws.send(false, Opcode::Text, b"hello, ", mask).await?;
     ws.send(true, Opcode::Ping, b"", mask).await?; // allowed between fragments
     ws.send(false, Opcode::Continuation, b"fragmented ", mask)
         .await?;
     ws.send(true, Opcode::Continuation, b"world", mask).await?;
+    // ANCHOR_END: fragment_sends
     let mut back = Vec::new();
     while let Some(frame) = ws.next_frame().await? {
         if frame.opcode == Opcode::Pong {
@@ -176,6 +177,7 @@ pub struct Unmasked {
 /// Sends a text frame without a mask: RFC 6455 says the server must close
 /// the connection (section 5.1).
 pub async fn unmasked(server: SocketAddr) -> anyhow::Result<Unmasked> {
+    // ANCHOR: unmasked_send
     let mut ws = RawSocket::connect(server, "/ws/echo", SAMPLE_KEY).await?;
     ws.send(true, Opcode::Text, b"no mask", None).await?;
     // ANCHOR_END: unmasked_send

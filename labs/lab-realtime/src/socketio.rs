@@ -80,6 +80,7 @@ pub struct PlainClient {
 // ANCHOR: plain_client
 /// Talks to a Socket.IO server as a plain WebSocket client would.
 pub async fn plain_client(server: SocketAddr) -> anyhow::Result<PlainClient> {
+    // ANCHOR: eio_query
     let bare = format!("ws://{server}/socket.io/");
     let without_query = match tokio_tungstenite::connect_async(&bare).await {
         Ok(_) => Ok(()),
@@ -89,6 +90,7 @@ pub async fn plain_client(server: SocketAddr) -> anyhow::Result<PlainClient> {
     let (mut ws, _) = tokio_tungstenite::connect_async(&full).await?;
     let first = next_text(&mut ws).await;
     ws.send(Message::text("hello")).await?;
+    // ANCHOR_END: eio_query
     let mut after_hello = Vec::new();
     let mut closed = false;
     loop {

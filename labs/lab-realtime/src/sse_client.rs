@@ -27,6 +27,7 @@ pub fn parse_block(block: &str) -> Option<SseEvent> {
     let mut event = SseEvent::default();
     let mut data: Vec<&str> = Vec::new();
     let mut any = false;
+    // ANCHOR: fields
     for line in block.lines() {
         if line.starts_with(':') || line.is_empty() {
             continue; // a comment: keep-alives look like this
@@ -42,6 +43,7 @@ pub fn parse_block(block: &str) -> Option<SseEvent> {
             _ => {} // unknown fields are ignored
         }
     }
+    // ANCHOR_END: fields
     event.data = data.join("\n");
     any.then_some(event)
 }

@@ -39,13 +39,16 @@ impl Http1Conn {
         let tcp = TcpStream::connect(addr)
             .await
             .with_context(|| format!("cannot connect to {addr}"))?;
+        // ANCHOR: handshake
         let (sender, connection) = http1::handshake(TokioIo::new(tcp)).await?;
         tokio::spawn(connection); // drives the socket until it closes
+        // ANCHOR_END: handshake
         Ok(Http1Conn { sender })
     }
 
     /// Sends `request` and reads the whole answer.
     pub async fn send(&mut self, mut request: Request<Full<Bytes>>) -> anyhow::Result<Answer> {
+        // ANCHOR: send_one
         // HTTP/1.1 to a server names only the path ("origin form", RFC 9112
         // §3.2.1); the host travels in the Host header.
         if let Some(path) = request.uri().path_and_query() {
@@ -53,6 +56,7 @@ impl Http1Conn {
         }
         self.sender.ready().await?;
         let response = self.sender.send_request(request).await?;
+        // ANCHOR_END: send_one
         read(response).await
     }
     // ANCHOR_END: http1conn

@@ -45,12 +45,14 @@ pub async fn post_with_retry(
     request: &ChargeRequest,
 ) -> anyhow::Result<(Charge, usize, Vec<String>)> {
     let mut errors = Vec::new();
+    // ANCHOR: same_key
     for attempt in 1..=3 {
         let mut post = http.post(url).json(request);
         if let Some(key) = key {
             post = post.header("Idempotency-Key", key);
         }
         match post.send().await {
+            // ANCHOR_END: same_key
             Ok(answer) => {
                 let answer = answer
                     .error_for_status()
@@ -61,8 +63,10 @@ pub async fn post_with_retry(
                     .map_err(|e| failed("decoding the charge", e))?;
                 return Ok((charge, attempt, errors));
             }
+            // ANCHOR: retry_on_error
             // The request may or may not have reached the server: retry.
             Err(e) => errors.push(client::why(&e)),
+            // ANCHOR_END: retry_on_error
         }
     }
     Err(anyhow!(

@@ -60,8 +60,10 @@ impl Keys {
 /// A REP server socket that speaks CURVE with the secret key `server`.
 pub fn curve_server(ctx: &zmq::Context, server: &zmq::CurveKeyPair) -> anyhow::Result<zmq::Socket> {
     let rep = socket(ctx, zmq::REP)?;
+    // ANCHOR: curve_server_keys
     rep.set_curve_server(true)?;
     rep.set_curve_secretkey(&server.secret_key)?;
+    // ANCHOR_END: curve_server_keys
     Ok(rep)
 }
 
@@ -72,9 +74,11 @@ pub fn curve_client(
     server_public: &[u8],
 ) -> anyhow::Result<zmq::Socket> {
     let req = socket(ctx, zmq::REQ)?;
+    // ANCHOR: curve_client_keys
     req.set_curve_serverkey(server_public)?;
     req.set_curve_publickey(&client.public_key)?;
     req.set_curve_secretkey(&client.secret_key)?;
+    // ANCHOR_END: curve_client_keys
     Ok(req)
 }
 // ANCHOR_END: curve_sockets
@@ -216,6 +220,7 @@ fn zap_handler(
         let Some(request) = recv_within(&handler, Duration::from_millis(20))? else {
             continue;
         };
+        // ANCHOR: zap_verdict
         // version, request id, domain, address, identity, mechanism, key
         let welcome = request.len() == 7 && request[5] == b"CURVE" && allowed.contains(&request[6]);
         let (code, text) = if welcome {
@@ -223,6 +228,7 @@ fn zap_handler(
         } else {
             ("400", "unknown key")
         };
+        // ANCHOR_END: zap_verdict
         verdicts[usize::from(!welcome)].fetch_add(1, Ordering::Relaxed);
         let id = request.get(1).cloned().unwrap_or_default();
         handler.send_multipart(

@@ -212,6 +212,7 @@ pub fn restart(ctx: &zmq::Context, n: u32, die_after: u32) -> anyhow::Result<Res
             serve(&second, "second", u32::MAX)
         })
     };
+    // ANCHOR: dealer_through_restart
     let client = socket(ctx, zmq::DEALER)?;
     let events = connection_events(ctx, &client, &endpoint)?;
     client.connect(&endpoint)?;
@@ -227,6 +228,7 @@ pub fn restart(ctx: &zmq::Context, n: u32, die_after: u32) -> anyhow::Result<Res
         client.send(seq.to_be_bytes().as_slice(), 0)?; // queued if no server
         pause(1);
     }
+    // ANCHOR_END: dealer_through_restart
     let mut out = Restart {
         sent: n,
         sent_while_down: while_down.len() as u32,

@@ -72,6 +72,7 @@ pub fn slow_joiner(ctx: &zmq::Context, n: u32) -> anyhow::Result<SlowJoiner> {
     let sub = socket(ctx, zmq::SUB)?;
     sub.set_rcvhwm(0)?;
     sub.set_subscribe(b"")?;
+    // ANCHOR: join_then_send
     sub.connect(&endpoint)?; // returns at once; the handshake happens later
     for i in 0..n {
         publisher.send(format!("first {i}").as_str(), 0)?;
@@ -80,6 +81,7 @@ pub fn slow_joiner(ctx: &zmq::Context, n: u32) -> anyhow::Result<SlowJoiner> {
     for i in 0..n {
         publisher.send(format!("second {i}").as_str(), 0)?;
     }
+    // ANCHOR_END: join_then_send
     let mut out = SlowJoiner {
         sent: n,
         ..SlowJoiner::default()
@@ -128,6 +130,7 @@ pub fn overflow(
     size: usize,
     paced: bool,
 ) -> anyhow::Result<Overflow> {
+    // ANCHOR: hwm_sockets
     let publisher = socket(ctx, zmq::PUB)?;
     publisher.set_sndhwm(hwm)?;
     let endpoint = bind_tcp(&publisher)?;
@@ -135,6 +138,7 @@ pub fn overflow(
     sub.set_rcvhwm(hwm)?;
     sub.set_subscribe(b"")?;
     sub.connect(&endpoint)?;
+    // ANCHOR_END: hwm_sockets
     until_joined(&publisher, &sub)?;
     drain(&sub, Duration::from_millis(50), b"probe")?;
 

@@ -51,6 +51,7 @@ pub fn relay(ctx: &zmq::Context, round_trips: u32) -> anyhow::Result<Relay> {
             to2.send("step 1 done", 0)?;
             Ok(())
         });
+        // ANCHOR: baton
         let baton = from1.recv_bytes(0)?;
         step1
             .join()
@@ -58,6 +59,7 @@ pub fn relay(ctx: &zmq::Context, round_trips: u32) -> anyhow::Result<Relay> {
         let to3 = socket(&ctx2, zmq::PAIR)?;
         to3.connect("inproc://step3")?;
         to3.send_multipart([baton, b"step 2 done".to_vec()], 0)?;
+        // ANCHOR_END: baton
         // Then answer pings until told to stop.
         loop {
             let ping = to3.recv_bytes(0)?;

@@ -57,10 +57,12 @@ pub fn worker(ctx: &zmq::Context, tasks: &str, sink: &str, name: &str) -> anyhow
 /// Starts `workers` workers, waits until all are connected, sends `tasks`
 /// tasks and collects the results at the sink.
 pub fn ventilate(ctx: &zmq::Context, workers: usize, tasks: u32) -> anyhow::Result<Run> {
+    // ANCHOR: push_pull
     let ventilator = socket(ctx, zmq::PUSH)?;
     let tasks_at = bind_tcp(&ventilator)?;
     let sink = socket(ctx, zmq::PULL)?;
     let sink_at = bind_tcp(&sink)?;
+    // ANCHOR_END: push_pull
     let connected = Handshakes::watch(
         ctx,
         &ventilator,
@@ -72,10 +74,12 @@ pub fn ventilate(ctx: &zmq::Context, workers: usize, tasks: u32) -> anyhow::Resu
             std::thread::spawn(move || worker(&ctx, &t, &s, &format!("worker-{i}")))
         })
         .collect();
+    // ANCHOR: fan_out
     connected.wait(workers)?; // without this, the first worker gets them all
     for i in 0..tasks {
         ventilator.send(format!("task-{i}").as_str(), 0)?;
     }
+    // ANCHOR_END: fan_out
     let mut run = Run {
         sent: tasks,
         ..Run::default()

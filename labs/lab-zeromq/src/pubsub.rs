@@ -64,8 +64,10 @@ pub fn exchange(
     n: u32,
 ) -> anyhow::Result<Vec<Vec<Vec<u8>>>> {
     let sub = socket(ctx, zmq::SUB)?;
+    // ANCHOR: subscribe_prefix
     sub.set_subscribe(b"price.")?;
     sub.connect(endpoint)?;
+    // ANCHOR_END: subscribe_prefix
     // Until the subscription has reached the publisher, everything it
     // publishes is dropped (the slow joiner): probe until one arrives.
     let mut joined = false;
@@ -77,10 +79,12 @@ pub fn exchange(
         }
     }
     anyhow::ensure!(joined, "the subscriber never received a probe in 5 s");
+    // ANCHOR: publish_topics
     for i in 0..n {
         publisher.send_multipart([&b"price.EURUSD"[..], format!("1.08{i:02}").as_bytes()], 0)?;
         publisher.send_multipart([&b"news.markets"[..], format!("story {i}").as_bytes()], 0)?;
     }
+    // ANCHOR_END: publish_topics
     publisher.send("price.end", 0)?;
     let mut got = Vec::new();
     while let Some(msg) = recv_within(&sub, Duration::from_secs(10))? {

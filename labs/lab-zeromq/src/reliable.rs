@@ -60,6 +60,7 @@ pub fn deliver(
     }
     let give_up = Instant::now() + Duration::from_secs(30);
     while !pending.is_empty() && Instant::now() < give_up {
+        // ANCHOR: results_and_resends
         if let Some(m) = recv_within(&sink, Duration::from_millis(20))? {
             let id: u32 = String::from_utf8_lossy(&m[0]).parse()?;
             if done.insert(id) {
@@ -75,6 +76,7 @@ pub fn deliver(
                 out.resent += 1;
             }
         }
+        // ANCHOR_END: results_and_resends
     }
     // Late results of resent tasks may still come: count them as duplicates.
     while let Some(m) = recv_within(&sink, Duration::from_millis(100))? {

@@ -41,12 +41,14 @@ pub fn stuck(ctx: &zmq::Context) -> anyhow::Result<Stuck> {
     let endpoint = bind_tcp(&rep)?;
     let req = socket(ctx, zmq::REQ)?;
     req.connect(&endpoint)?;
+    // ANCHOR: stuck_steps
     req.send("pay 42", 0)?;
     rep.recv_bytes(0)?; // the server got it... and never replies
 
     req.set_rcvtimeo(200)?;
     let recv_timed_out = matches!(req.recv_bytes(0), Err(zmq::Error::EAGAIN));
     let second = req.send("pay 43", zmq::DONTWAIT);
+    // ANCHOR_END: stuck_steps
     Ok(Stuck {
         recv_timed_out,
         refused_by_state: matches!(second, Err(zmq::Error::EFSM)),
@@ -120,7 +122,9 @@ pub fn lazy_pirate(
         let mut tries = 0;
         req.send(request.as_str(), 0)?;
         loop {
+            // ANCHOR: pirate_wait
             match zsock::recv_within(&req, timeout)? {
+                // ANCHOR_END: pirate_wait
                 Some(reply) if reply.concat() == request.as_bytes() => {
                     out.answered += 1;
                     break;
@@ -131,6 +135,7 @@ pub fn lazy_pirate(
                         "request {seq}: no reply after {tries} retries; is the server up?"
                     )
                 }
+                // ANCHOR: pirate_resend
                 None => {
                     tries += 1;
                     out.retries += 1;
@@ -139,6 +144,7 @@ pub fn lazy_pirate(
                     req.send(request.as_str(), 0)?;
                 }
             }
+            // ANCHOR_END: pirate_resend
         }
     }
     Ok(out)

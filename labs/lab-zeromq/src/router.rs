@@ -43,24 +43,30 @@ pub fn async_server(ctx: &zmq::Context, per_client: u32) -> anyhow::Result<Async
     let names = ["client-a", "client-b", "client-c"];
     let mut dealers = Vec::new();
     for name in names {
+        // ANCHOR: dealer_identity
         let d = socket(ctx, zmq::DEALER)?;
         d.set_identity(name.as_bytes())?;
         d.connect(&endpoint)?;
         for i in 0..per_client {
             d.send(format!("{name} #{i}").as_str(), 0)?; // no waiting
         }
+        // ANCHOR_END: dealer_identity
         dealers.push(d);
     }
     let mut out = AsyncServer::default();
     for _ in 0..per_client * names.len() as u32 {
+        // ANCHOR: router_recv
         let msg = router.recv_multipart(0)?; // [identity, body]
+        // ANCHOR_END: router_recv
         if out.first_frames.is_empty() {
             out.first_frames = msg
                 .iter()
                 .map(|f| String::from_utf8_lossy(f).into())
                 .collect();
         }
+        // ANCHOR: router_send
         router.send_multipart(&msg, 0)?; // the identity routes it back
+        // ANCHOR_END: router_send
     }
     for (name, d) in names.iter().zip(&dealers) {
         let (mut got, mut wrong) = (0, 0);
@@ -145,6 +151,7 @@ fn broker(
             backend.as_poll_item(zmq::POLLIN),
             frontend.as_poll_item(zmq::POLLIN),
         ];
+        // ANCHOR: lru_loop
         let watched = if free.is_empty() { 1 } else { 2 };
         zmq::poll(&mut items[..watched], 20_000)?;
         if items[0].is_readable() {
@@ -163,6 +170,7 @@ fn broker(
             routed.extend(request);
             backend.send_multipart(routed, 0)?;
         }
+        // ANCHOR_END: lru_loop
     }
     // Done: stop every worker, including any whose READY comes late.
     let mut stopped = 0;

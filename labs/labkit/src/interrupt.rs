@@ -86,6 +86,13 @@ pub struct Left {
 /// anything is left; prints one line per moment with the counts.
 #[track_caller]
 pub fn assert_leaves_nothing(program: impl AsRef<Path>, args: &[&str], moments: &[Moment]) {
+    let problems = leftovers(program, args, moments);
+    assert!(problems.is_empty(), "left behind: {problems:#?}");
+}
+
+/// What [`assert_leaves_nothing`] checks, without the panic: one line per
+/// moment that left something (or failed), empty when all were clean.
+pub fn leftovers(program: impl AsRef<Path>, args: &[&str], moments: &[Moment]) -> Vec<String> {
     let run: usize = std::env::var("LABKIT_INTERRUPT_RUN")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -113,7 +120,7 @@ pub fn assert_leaves_nothing(program: impl AsRef<Path>, args: &[&str], moments: 
             Err(e) => problems.push(format!("{} / {signal}: {e}", moment.name)),
         }
     }
-    assert!(problems.is_empty(), "left behind: {problems:#?}");
+    problems
 }
 
 /// Starts the lab, interrupts it at `moment` with `signal`, and returns what

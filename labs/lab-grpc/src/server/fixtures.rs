@@ -79,12 +79,14 @@ pub fn find(token: &str) -> Option<&'static Fixture> {
 /// its code: the quota and retry advice for RESOURCE_EXHAUSTED,
 /// the failed precondition, and an `ErrorInfo` for the rest.
 pub fn status(fixture: &Fixture) -> tonic::Status {
+    // ANCHOR: details_quota
     let mut details = ErrorDetails::new();
     match fixture.code {
         Code::ResourceExhausted => {
             details.set_retry_info(Some(std::time::Duration::from_secs(60)));
             details.add_quota_failure_violation("merchant:m_42", "120 charges per minute");
         }
+        // ANCHOR_END: details_quota
         Code::FailedPrecondition => {
             details.add_precondition_failure_violation(
                 "ACCOUNT",
@@ -99,6 +101,8 @@ pub fn status(fixture: &Fixture) -> tonic::Status {
         "payments.lab.example",
         [("token".to_string(), fixture.token.to_string())],
     );
+    // ANCHOR: details_status
     tonic::Status::with_error_details(fixture.code, fixture.situation, details)
+    // ANCHOR_END: details_status
 }
 // ANCHOR_END: details

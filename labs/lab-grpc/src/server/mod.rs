@@ -114,9 +114,11 @@ fn serve<S: PaymentService>(
     if let Some(max) = options.max_request_bytes {
         service = service.max_decoding_message_size(max);
     }
+    // ANCHOR: builder
     let mut builder = tonic::transport::Server::builder()
         .accept_http1(true)
         .max_concurrent_streams(options.max_concurrent_streams);
+    // ANCHOR_END: builder
     let reflection = options
         .reflection
         .then(|| {
@@ -126,9 +128,11 @@ fn serve<S: PaymentService>(
         })
         .transpose()
         .context("cannot build the reflection service from the descriptor set")?;
+    // ANCHOR: router
     let router = builder
         .add_service(tonic_web::GrpcWebLayer::new().layer(service))
         .add_optional_service(reflection);
+    // ANCHOR_END: router
     let incoming = TcpListenerStream::new(listener);
     let task = tokio::spawn(async move {
         let _ = router.serve_with_incoming(incoming).await;

@@ -112,6 +112,7 @@ async fn charge(
 ) -> Result<Response<ChargeResponse>, Status> {
     let guard = Guard::enter(&service.stats);
     tokio::time::sleep(hold(&request)).await;
+    // ANCHOR: auth_metadata
     let authorized = request.metadata().contains_key("authorization");
     let charge = request.into_inner();
     if charge.amount_cents > LARGE_CHARGE_CENTS && !authorized {
@@ -120,6 +121,7 @@ async fn charge(
             "charges over 10 000.00 need an operator's `authorization` metadata",
         ));
     }
+    // ANCHOR_END: auth_metadata
     if let Some(fixture) = fixtures::find(&charge.source_token) {
         guard.done();
         return Err(fixtures::status(fixture));
@@ -192,11 +194,13 @@ async fn watch_events(
                 id,
                 kind: format!("charge.succeeded@{name}"),
             };
+            // ANCHOR: send_waits
             // `send` waits while the channel is full: a slow client slows
             // the server down instead of filling its memory.
             if tx.send(Ok(event)).await.is_err() {
                 return; // the client went away; the guard counts a cancel
             }
+            // ANCHOR_END: send_waits
             tokio::time::sleep(Duration::from_millis(interval_ms.into())).await;
         }
         guard.done();

@@ -58,6 +58,7 @@ impl Relay {
 /// Subscribes to the room's Redis channel and broadcasts every message that
 /// arrives to this server's own clients. Runs until the connection drops.
 pub async fn subscribe(url: &str, hub: Arc<Hub>) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    // ANCHOR: redis_subscribe
     let client = redis::Client::open(url)?;
     let mut pubsub = client.get_async_pubsub().await?;
     pubsub.subscribe(CHANNEL).await?;
@@ -69,6 +70,7 @@ pub async fn subscribe(url: &str, hub: Arc<Hub>) -> anyhow::Result<tokio::task::
             }
         }
     }))
+    // ANCHOR_END: redis_subscribe
 }
 
 /// What a server does with a message one of its clients sent.

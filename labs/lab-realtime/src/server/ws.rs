@@ -48,11 +48,13 @@ async fn push_events(mut socket: WebSocket, hub: Arc<Hub>, mut last: u64) {
                     return;
                 }
             }
+            // ANCHOR: going_away
             let bye = CloseFrame {
                 code: GOING_AWAY,
                 reason: "server shutting down: reconnect".into(),
             };
             let _ = socket.send(Message::Close(Some(bye))).await;
+            // ANCHOR_END: going_away
             return;
         }
         tokio::select! {

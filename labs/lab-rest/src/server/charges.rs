@@ -48,6 +48,7 @@ impl Ledger {
     /// Charges once per idempotency key; without a key, every call charges.
     pub fn charge(&self, key: Option<&str>, request: ChargeRequest) -> Outcome {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        // ANCHOR: replay
         if let Some((first_request, first_answer)) = key.and_then(|k| inner.by_key.get(k)) {
             return if *first_request == request {
                 Outcome::Replayed(first_answer.clone())
@@ -55,17 +56,20 @@ impl Ledger {
                 Outcome::KeyReused
             };
         }
+        // ANCHOR_END: replay
         let charge = Charge {
             charge_id: format!("ch_{}", inner.charges.len() + 1),
             amount_cents: request.amount_cents,
             currency: request.currency.clone(),
         };
         inner.charges.push(charge.clone());
+        // ANCHOR: remember
         if let Some(key) = key {
             inner
                 .by_key
                 .insert(key.to_string(), (request, charge.clone()));
         }
+        // ANCHOR_END: remember
         Outcome::Created(charge)
     }
 }

@@ -63,6 +63,7 @@ pub async fn get_product(
     headers: HeaderMap,
 ) -> Response {
     let product = state.catalog.get(id);
+    // ANCHOR: not_modified
     let etag = etag_of(&product);
     let etag_header = HeaderValue::from_str(&etag).expect("an ETag is plain ASCII");
     if still_fresh(&headers, &etag) {
@@ -77,6 +78,7 @@ pub async fn get_product(
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     ([(header::ETAG, etag_header)], Json(product)).into_response()
+    // ANCHOR_END: not_modified
 }
 // ANCHOR_END: etag
 

@@ -5,9 +5,9 @@
 //! packet, an AMQP frame) as a lab's proxy recorded them, cut into
 //! [`Field`]s by a decoder from [`crate::wire::fields`]. The figure draws one
 //! block per field: its name, where it sits and what it decodes to, then its
-//! bytes in hex (eight to a row, with the character under each printable
-//! one), tinted in the field's colour. Eight bytes to a row keeps the text
-//! full size on a phone; a field longer than 24 bytes shows its first and
+//! bytes in hex (eight to a row, with the character under each byte of a
+//! text field), tinted in the field's colour. Eight bytes to a row keeps
+//! the text full size on a phone; a field longer than 24 bytes shows its first and
 //! last eight with the count of those left out between them.
 //!
 //! The SVG carries its data: the root has `data-bytes` (the whole unit in
@@ -36,7 +36,12 @@ pub struct Field {
 
 impl Field {
     /// A field of `len` bytes at `start`.
-    pub fn new(start: usize, len: usize, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn new(
+        start: usize,
+        len: usize,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         Self {
             start,
             len,
@@ -77,10 +82,18 @@ const GRID_X: f64 = PAD + 6.0 + 8.0;
 const LINE_H: f64 = 19.0;
 /// Characters of 14px text that fit across the figure.
 const LINE_CHARS: usize = 44;
+/// The same for the 16px bold title.
+const TITLE_CHARS: usize = 34;
+/// Rough width of one character of 14px bold text.
+const BOLD_CHAR_W: f64 = 8.0;
 
 impl ByteFigure {
     /// A figure of `bytes` with no fields yet.
-    pub fn new(title: impl Into<String>, unit: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+    pub fn new(
+        title: impl Into<String>,
+        unit: impl Into<String>,
+        bytes: impl Into<Vec<u8>>,
+    ) -> Self {
         Self {
             title: title.into(),
             unit: unit.into(),
@@ -90,7 +103,12 @@ impl ByteFigure {
     }
 
     /// Adds the next field: it starts where the previous one ended.
-    pub fn field(&mut self, len: usize, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
+    pub fn field(
+        &mut self,
+        len: usize,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> &mut Self {
         let start = self.fields.last().map_or(0, |f| f.start + f.len);
         self.fields.push(Field::new(start, len, name, value));
         self
@@ -132,7 +150,7 @@ impl ByteFigure {
     /// The figure as a standalone SVG document.
     pub fn to_svg(&self) -> String {
         let width = GRID_X + PER_ROW as f64 * CELL_W + PAD;
-        let title_lines = wrap(&self.title, LINE_CHARS - 4);
+        let title_lines = wrap(&self.title, TITLE_CHARS);
         let mut body = String::new();
         let mut y = 24.0 + title_lines.len() as f64 * 22.0;
 
@@ -148,6 +166,52 @@ impl ByteFigure {
                 escape(&f.name),
                 escape(&f.value),
             );
+            // Characters under the hex only where the field is text: under
+            // a length or a key they would suggest a meaning that is not there.
+            let text = bytes.len() >= 2
+                && bytes
+                    .iter()
+                    .all(|b| matches!(b, b'\r' | b'\n' | 0x20..=0x7e));
+
+            // A short field whose name and value fit beside its bytes takes
+            // one row: bytes on the left, name and value on the right.
+            let beside = GRID_X + bytes.len() as f64 * CELL_W + 10.0;
+            let room = ((GRID_X + PER_ROW as f64 * CELL_W - beside) / BOLD_CHAR_W) as usize;
+            let named = format!("{}  {}", f.name, position(f));
+            if bytes.len() <= 4 && f.name.chars().count() <= room && f.value.chars().count() <= room
+            {
+                for (k, b) in bytes.iter().enumerate() {
+                    draw_byte(&mut body, GRID_X + k as f64 * CELL_W, y, *b, colour, text);
+                }
+                let position = if named.chars().count() <= room {
+                    format!("  {}", position(f))
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    body,
+                    r#"    <text x="{beside:.1}" y="{:.1}" font-size="14" fill="{TEXT}"><tspan font-weight="600">{}</tspan><tspan fill="{MUTED}" font-size="13">{}</tspan></text>"#,
+                    y + 15.0,
+                    escape(&f.name),
+                    escape(&position),
+                );
+                let _ = writeln!(
+                    body,
+                    r#"    <text x="{beside:.1}" y="{:.1}" font-size="14" fill="{TEXT}">{}</text>"#,
+                    y + 33.0,
+                    escape(&f.value),
+                );
+                y += CELL_H;
+                let _ = writeln!(
+                    body,
+                    r#"    <rect x="{PAD}" y="{top:.1}" width="6" height="{:.1}" rx="2" fill="{colour}"/>"#,
+                    y - top,
+                );
+                body.push_str("  </g>\n");
+                y += 12.0;
+                continue;
+            }
+
             // Name and position, then the decoded value.
             y += 15.0;
             let _ = writeln!(
@@ -179,7 +243,8 @@ impl ByteFigure {
                 match row {
                     Row::Bytes(chunk) => {
                         for (k, b) in chunk.iter().enumerate() {
-                            draw_byte(&mut body, GRID_X + k as f64 * CELL_W, y, *b, colour);
+                            let x = GRID_X + k as f64 * CELL_W;
+                            draw_byte(&mut body, x, y, *b, colour, text);
                         }
                         y += CELL_H;
                     }
@@ -253,9 +318,9 @@ fn position(f: &Field) -> String {
     }
 }
 
-/// One byte: a tinted cell, its hex, and the character under it when it is
-/// printable ASCII (`␣` for a space, `\r` and `\n` for a line ending).
-fn draw_byte(svg: &mut String, x: f64, y: f64, b: u8, colour: &str) {
+/// One byte: a tinted cell, its hex, and, in a text field, the character
+/// under it (`␣` for a space, `\r` and `\n` for a line ending).
+fn draw_byte(svg: &mut String, x: f64, y: f64, b: u8, colour: &str, text: bool) {
     let _ = writeln!(
         svg,
         r#"    <rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="{colour}" fill-opacity="0.22"/>"#,
@@ -271,6 +336,7 @@ fn draw_byte(svg: &mut String, x: f64, y: f64, b: u8, colour: &str) {
         y + 18.0,
     );
     let shown = match b {
+        _ if !text => None,
         b' ' => Some("␣".to_string()),
         b'\r' => Some("\\r".to_string()),
         b'\n' => Some("\\n".to_string()),
@@ -290,10 +356,12 @@ fn draw_byte(svg: &mut String, x: f64, y: f64, b: u8, colour: &str) {
 
 /// Lowercase hex, no separators.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The bytes a [`hex`] string stands for; `None` if it is not hex.

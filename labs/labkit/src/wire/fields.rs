@@ -87,8 +87,16 @@ pub fn http1_request(bytes: &[u8]) -> Result<ByteFigure, String> {
         "http1-request",
         bytes,
     );
-    fig.field(method.len() + 1, "method", format!("{method}, then a space"));
-    fig.field(target.len() + 1, "request-target", format!("{target}, then a space"));
+    fig.field(
+        method.len() + 1,
+        "method",
+        format!("{method}, then a space"),
+    );
+    fig.field(
+        target.len() + 1,
+        "request-target",
+        format!("{target}, then a space"),
+    );
     fig.field(
         first_end - method.len() - target.len() - 2,
         "HTTP-version",
@@ -138,18 +146,36 @@ pub fn grpc_data_frame(bytes: &[u8]) -> Result<ByteFigure, String> {
     let units = http2::parse(bytes).complete().map_err(|e| e.to_string())?;
     let f = one(units, bytes, "HTTP/2 frame")?;
     if f.kind != http2::FrameType::Data || f.has_flag(http2::flags::PADDED) {
-        return Err(format!("a {} frame, not an unpadded DATA frame", f.kind.name()));
+        return Err(format!(
+            "a {} frame, not an unpadded DATA frame",
+            f.kind.name()
+        ));
     }
     let mut fig = ByteFigure::new(
-        format!("HTTP/2 DATA frame with one gRPC message, {} bytes", bytes.len()),
+        format!(
+            "HTTP/2 DATA frame with one gRPC message, {} bytes",
+            bytes.len()
+        ),
         "grpc-data-frame",
         bytes,
     );
-    fig.field(3, "Length", format!("{}: payload bytes after the header", f.payload.len()));
+    fig.field(
+        3,
+        "Length",
+        format!("{}: payload bytes after the header", f.payload.len()),
+    );
     fig.field(1, "Type", "0x0: DATA");
-    let end = if f.ends_stream() { "END_STREAM set" } else { "END_STREAM not set" };
+    let end = if f.ends_stream() {
+        "END_STREAM set"
+    } else {
+        "END_STREAM not set"
+    };
     fig.field(1, "Flags", format!("{:#04x}: {end}", f.flags));
-    fig.field(4, "Reserved bit, Stream Identifier", format!("stream {}", f.stream_id));
+    fig.field(
+        4,
+        "Reserved bit, Stream Identifier",
+        format!("stream {}", f.stream_id),
+    );
     let mut p = f.payload.as_slice();
     while !p.is_empty() {
         if p.len() < 5 {
@@ -159,7 +185,11 @@ pub fn grpc_data_frame(bytes: &[u8]) -> Result<ByteFigure, String> {
         if p.len() < 5 + len {
             return Err("a gRPC message continues past the frame's end".into());
         }
-        let compressed = if p[0] == 0 { "0: not compressed" } else { "1: compressed" };
+        let compressed = if p[0] == 0 {
+            "0: not compressed"
+        } else {
+            "1: compressed"
+        };
         fig.field(1, "Compressed-Flag (gRPC)", compressed);
         fig.field(4, "Message-Length (gRPC)", len.to_string());
         fig.field(len, "Message: protobuf", protobuf_summary(&p[5..5 + len]));
@@ -220,7 +250,7 @@ pub fn websocket_frame(bytes: &[u8]) -> Result<ByteFigure, String> {
     let mut fig = ByteFigure::new(
         format!(
             "WebSocket {} frame from the {who}, {} bytes",
-            f.opcode.name(),
+            f.opcode.name().to_lowercase(),
             bytes.len()
         ),
         "websocket-frame",
@@ -233,7 +263,7 @@ pub fn websocket_frame(bytes: &[u8]) -> Result<ByteFigure, String> {
             "FIN {}, opcode {:#x}: {}",
             u8::from(f.fin),
             f.opcode.bits(),
-            f.opcode.name()
+            f.opcode.name().to_lowercase()
         ),
     );
     let short = bytes[1] & 0x7F;
@@ -246,7 +276,11 @@ pub fn websocket_frame(bytes: &[u8]) -> Result<ByteFigure, String> {
         0 => format!("length {short}"),
         n => format!("{short}: the length is in the next {n} bytes"),
     };
-    fig.field(1, "MASK, payload length", format!("MASK {}, {len_says}", u8::from(f.is_masked())));
+    fig.field(
+        1,
+        "MASK, payload length",
+        format!("MASK {}, {len_says}", u8::from(f.is_masked())),
+    );
     if ext > 0 {
         fig.field(ext, "extended payload length", f.payload.len().to_string());
     }
@@ -261,9 +295,17 @@ pub fn websocket_frame(bytes: &[u8]) -> Result<ByteFigure, String> {
         ));
     }
     if !f.payload.is_empty() {
-        let name = if f.is_masked() { "payload, masked" } else { "payload" };
+        let name = if f.is_masked() {
+            "payload, masked"
+        } else {
+            "payload"
+        };
         let text = quoted_prefix(&f.payload, 24);
-        let value = if f.is_masked() { format!("unmasked: {text}") } else { text };
+        let value = if f.is_masked() {
+            format!("unmasked: {text}")
+        } else {
+            text
+        };
         fig.field(f.payload.len(), name, value);
     }
     done(fig)
@@ -351,7 +393,11 @@ pub fn amqp_frame(bytes: &[u8]) -> Result<ByteFigure, String> {
             if (class, method) == (60, 40) {
                 basic_publish_args(&mut fig, &payload[4..])?;
             } else if payload.len() > 4 {
-                fig.field(payload.len() - 4, "arguments", format!("{} bytes", payload.len() - 4));
+                fig.field(
+                    payload.len() - 4,
+                    "arguments",
+                    format!("{} bytes", payload.len() - 4),
+                );
             }
         }
         _ if !payload.is_empty() => {
@@ -369,18 +415,28 @@ pub fn amqp_frame(bytes: &[u8]) -> Result<ByteFigure, String> {
 fn basic_publish_args(fig: &mut ByteFigure, args: &[u8]) -> Result<(), String> {
     let short_str = |at: usize| -> Result<(usize, String), String> {
         let n = *args.get(at).ok_or("basic.publish arguments cut short")? as usize;
-        let s = args.get(at + 1..at + 1 + n).ok_or("basic.publish arguments cut short")?;
+        let s = args
+            .get(at + 1..at + 1 + n)
+            .ok_or("basic.publish arguments cut short")?;
         Ok((n, String::from_utf8_lossy(s).into_owned()))
     };
     if args.len() < 2 {
         return Err("basic.publish arguments cut short".into());
     }
-    fig.field(2, "reserved-1", u16::from_be_bytes([args[0], args[1]]).to_string());
+    fig.field(
+        2,
+        "reserved-1",
+        u16::from_be_bytes([args[0], args[1]]).to_string(),
+    );
     let mut at = 2;
     for name in ["exchange", "routing-key"] {
         let (n, s) = short_str(at)?;
         if n == 0 {
-            fig.field(1, format!("{name} length"), "0: empty (the default exchange)");
+            fig.field(
+                1,
+                format!("{name} length"),
+                "0: empty (the default exchange)",
+            );
         } else {
             fig.field(1, format!("{name} length"), n.to_string());
             fig.field(n, name, s);
@@ -391,10 +447,17 @@ fn basic_publish_args(fig: &mut ByteFigure, args: &[u8]) -> Result<(), String> {
     fig.field(
         1,
         "mandatory, immediate",
-        format!("bits: mandatory {}, immediate {}", bits & 1, (bits >> 1) & 1),
+        format!(
+            "bits: mandatory {}, immediate {}",
+            bits & 1,
+            (bits >> 1) & 1
+        ),
     );
     if at + 1 != args.len() {
-        return Err(format!("{} bytes after basic.publish's arguments", args.len() - at - 1));
+        return Err(format!(
+            "{} bytes after basic.publish's arguments",
+            args.len() - at - 1
+        ));
     }
     Ok(())
 }
@@ -407,7 +470,11 @@ pub fn tls_record(bytes: &[u8]) -> Result<ByteFigure, String> {
         .map_err(|e| e.to_string())?;
     let r = one(units, bytes, "TLS record")?;
     let mut fig = ByteFigure::new(
-        format!("TLS record: {}, {} bytes", r.content_type_name(), bytes.len()),
+        format!(
+            "TLS record: {}, {} bytes",
+            r.content_type_name(),
+            bytes.len()
+        ),
         "tls-record",
         bytes,
     );
@@ -422,7 +489,11 @@ pub fn tls_record(bytes: &[u8]) -> Result<ByteFigure, String> {
         _ => "legacy version",
     };
     fig.field(2, "legacy_record_version", version);
-    fig.field(2, "length", format!("{}: bytes of fragment", r.fragment_len));
+    fig.field(
+        2,
+        "length",
+        format!("{}: bytes of fragment", r.fragment_len),
+    );
     if r.fragment_len > 0 {
         let (name, value) = if r.content_type == 23 {
             (

@@ -227,17 +227,21 @@ fn parse_one(bytes: &[u8]) -> Result<Frame, StopReason> {
         }
     };
     need(2)?;
+    // ANCHOR: ws_fin
     let (b0, b1) = (bytes[0], bytes[1]);
     let fin = b0 & 0x80 != 0;
+    // ANCHOR_END: ws_fin
     if b0 & 0x70 != 0 {
         return Err(StopReason::Invalid(format!(
             "reserved bits set ({:#04x}) without a negotiated extension",
             b0 & 0x70
         )));
     }
+    // ANCHOR: ws_opcode_len
     let opcode = Opcode::from_bits(b0 & 0x0F)
         .ok_or_else(|| StopReason::Invalid(format!("opcode {:#x} is reserved", b0 & 0x0F)))?;
     let masked = b1 & 0x80 != 0;
+    // ANCHOR_END: ws_opcode_len
     // 7 bits of length; 126 means "the next 2 bytes", 127 "the next 8".
     let (len, mut header_len) = match b1 & 0x7F {
         126 => {
@@ -280,12 +284,14 @@ fn parse_one(bytes: &[u8]) -> Result<Frame, StopReason> {
     let len = usize::try_from(len).map_err(|_| StopReason::Incomplete)?;
     need(header_len.saturating_add(len))?;
     let mut payload = bytes[header_len..header_len + len].to_vec();
+    // ANCHOR: ws_unmask
     if let Some(key) = mask {
         // Unmasking is the same XOR as masking: byte i with key[i % 4].
         for (i, b) in payload.iter_mut().enumerate() {
             *b ^= key[i % 4];
         }
     }
+    // ANCHOR_END: ws_unmask
     Ok(Frame {
         fin,
         opcode,
