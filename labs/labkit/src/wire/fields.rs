@@ -173,7 +173,7 @@ pub fn grpc_data_frame(bytes: &[u8]) -> Result<ByteFigure, String> {
     fig.field(1, "Flags", format!("{:#04x}: {end}", f.flags));
     fig.field(
         4,
-        "Reserved bit, Stream Identifier",
+        "Stream Identifier (and R bit)",
         format!("stream {}", f.stream_id),
     );
     let mut p = f.payload.as_slice();
