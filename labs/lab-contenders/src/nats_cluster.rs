@@ -22,13 +22,12 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use async_nats::HeaderMap;
 use async_nats::jetstream::context::PublishErrorKind;
-use async_nats::jetstream::{self, Context, consumer, stream};
-use futures::StreamExt;
+use async_nats::jetstream::{self, Context, stream};
 use labkit::broker::{self, Cluster, Kind, Options};
 use labkit::cli::Scenario;
 use labkit::report::{Report, Table};
 
-use crate::nats_client::{connect, within_10s};
+use crate::nats_client::connect;
 use crate::{LAB, Lab};
 
 /// The scenario, as `cargo run -p lab-contenders -- nats-cluster` runs it.
@@ -309,31 +308,24 @@ async fn publisher(url: String, p: u32, progress: Arc<AtomicU32>) -> anyhow::Res
     Ok(tally)
 }
 
-/// Every `Nats-Msg-Id` in the stream, with how many messages carry it.
-async fn ids_in_stream(js: &Context, stored: u64) -> anyhow::Result<BTreeMap<String, u32>> {
-    let stream = js.get_stream(STREAM).await?;
-    let reader = stream
-        .create_consumer(consumer::pull::Config {
-            ack_policy: consumer::AckPolicy::None,
-            ..Default::default()
-        })
-        .await?;
-    let mut messages = reader.messages().await?;
+/// Every `Nats-Msg-Id` in the stream, with how many messages carry it,
+/// read message by message from the stream leader
+/// (`$JS.API.STREAM.MSG.GET`). A consumer would do too, but creating one
+/// needs the meta leader to place it, possibly on the server just killed.
+async fn ids_in_stream(js: &Context) -> anyhow::Result<(u64, BTreeMap<String, u32>)> {
+    let mut stream = js.get_stream(STREAM).await?;
+    let state = stream.info().await?.state.clone();
     let mut ids = BTreeMap::new();
-    for _ in 0..stored {
-        let m = within_10s(messages.next())
-            .await?
-            .context("the stream ended early")?
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for sequence in state.first_sequence..=state.last_sequence {
+        let m = stream.get_raw_message(sequence).await?;
         let id = m
             .headers
-            .as_ref()
-            .and_then(|h| h.get("Nats-Msg-Id"))
+            .get("Nats-Msg-Id")
             .map(|v| v.as_str().to_owned())
             .unwrap_or_default();
         *ids.entry(id).or_insert(0) += 1;
     }
-    Ok(ids)
+    Ok((state.messages, ids))
 }
 
 // ANCHOR: failover
@@ -380,11 +372,7 @@ pub async fn leader_killed(cluster: &mut Cluster) -> anyhow::Result<Failover> {
     let new_leader = placement(&js).await?.leader;
     let meta_leader_after = meta_leader(cluster, survivors[0], Some(&before.leader)).await?;
     steps.done("leaders read");
-    let stored = patiently("reading the stream's info", || async {
-        anyhow::Ok(js.get_stream(STREAM).await?.info().await?.state.messages)
-    })
-    .await?;
-    let ids = patiently("reading the stream", || ids_in_stream(&js, stored)).await?;
+    let (stored, ids) = patiently("reading the stream", || ids_in_stream(&js)).await?;
     steps.done("stream read");
     // ANCHOR_END: failover
 

@@ -205,10 +205,16 @@ async fn a_call_past_its_deadline_ends_deadline_exceeded_and_the_server_cancels(
         Some("100000u"),
         "the deadline travels as a header"
     );
-    assert_eq!(
+    // Both ends run a timer from the same header, a fraction of a millisecond
+    // apart: the call ends on the wire with whichever fires first.
+    let client_reset = o.reset == Some((Direction::ToServer, 0x8));
+    let server_trailers = matches!(o.trailer_status, Some(1 | 4));
+    assert!(
+        client_reset || server_trailers,
+        "the stream ends with the client's RST_STREAM CANCEL or the server's \
+         trailers (CANCELLED or DEADLINE_EXCEEDED): reset {:?}, trailers {:?}",
         o.reset,
-        Some((Direction::ToServer, 0x8)),
-        "the client resets the stream with CANCEL"
+        o.trailer_status
     );
     assert_eq!(o.server_cancelled, 1, "the server's handler was dropped");
     assert_eq!(o.server_completed, 0, "and never finished its work");
