@@ -37,3 +37,21 @@
         });
     }
 })();
+
+// On a phone, a diagram shrunk to the screen's width has unreadable text:
+// keep it at its drawn size (up to 900 px, or two thirds of a wider one) and
+// let it scroll sideways, as the charts do (book/assets/reader.css gives
+// pre.mermaid the scroll and the cue).
+(() => {
+    const keepSize = (pre) => {
+        if (!window.matchMedia('(max-width: 600px)').matches) return;
+        const svg = pre.querySelector('svg');
+        if (!svg) return;
+        const drawn = parseFloat(svg.style.maxWidth) || 0;
+        if (drawn > 0) svg.style.minWidth = Math.min(drawn, Math.max(900, drawn * 0.66)) + 'px';
+    };
+    for (const pre of document.querySelectorAll('pre.mermaid')) {
+        new MutationObserver(() => keepSize(pre)).observe(pre, { childList: true });
+        keepSize(pre);
+    }
+})();

@@ -127,7 +127,11 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
                 "refused"
             }
             .to_string(),
-            format!("{} datagram(s)", r.flight),
+            format!(
+                "{} datagram{}",
+                r.flight,
+                if r.flight == 1 { "" } else { "s" }
+            ),
             r.carried_out.to_string(),
         ]);
     }

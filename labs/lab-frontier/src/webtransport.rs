@@ -310,7 +310,9 @@ pub fn browser_script(port: u16, hash: &[u8; 32]) -> String {
     format!(
         r#"(async () => {{
   const wt = new WebTransport("https://127.0.0.1:{port}/browser", {{
-    serverCertificateHashes: [{{ algorithm: "sha-256", value: new Uint8Array([{hash}]) }}],
+    serverCertificateHashes: [
+      {{ algorithm: "sha-256", value: new Uint8Array([{hash}]) }},
+    ],
   }});
   await wt.ready;
   const enc = new TextEncoder(), dec = new TextDecoder();
@@ -322,11 +324,13 @@ pub fn browser_script(port: u16, hash: &[u8; 32]) -> String {
   const uni = (await wt.createUnidirectionalStream()).getWriter();
   await uni.write(enc.encode("uni from chromium"));
   await uni.close();
-  const out = wt.datagrams.writable.getWriter(), back = wt.datagrams.readable.getReader();
+  const out = wt.datagrams.writable.getWriter();
+  const back = wt.datagrams.readable.getReader();
   let datagram = null;
   for (let i = 0; i < 10 && datagram === null; i++) {{
     await out.write(enc.encode("datagram from chromium"));
-    const got = await Promise.race([back.read(), new Promise(ok => setTimeout(() => ok(null), 1000))]);
+    const second = new Promise(ok => setTimeout(() => ok(null), 1000));
+    const got = await Promise.race([back.read(), second]);
     if (got && got.value) datagram = dec.decode(got.value);
   }}
   wt.close();

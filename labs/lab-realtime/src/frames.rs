@@ -253,8 +253,10 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
     other.row([
         "3 fragments",
         &format!(
-            "echoed as {} frame(s): {:?}",
-            frag.frames_back, frag.text_back
+            "echoed as {} frame{}: {:?}",
+            frag.frames_back,
+            if frag.frames_back == 1 { "" } else { "s" },
+            frag.text_back
         ),
     ]);
     other.row([

@@ -12,7 +12,7 @@
 //! test process aborts instead of quietly overcommitting.
 
 use labkit::wire::{
-    Decoded, Decoder, Unit, amqp, capnp, http1, http2, mqtt, nats, websocket, zmtp,
+    Decoded, Decoder, Unit, amqp, capnp, http1, http2, mqtt, nats, tls, websocket, zmtp,
 };
 
 /// xorshift64*: enough randomness to shake a parser, and reproducible.
@@ -88,6 +88,7 @@ fn decode_all(stream: &[u8]) {
     }
     check("amqp", &amqp::Frames.decode(stream), stream);
     check("capnp", &capnp::Messages.decode(stream), stream);
+    check("tls", &tls::Records.decode(stream), stream);
     // ZMTP twice: as it comes, and behind a valid greeting so that random
     // bytes reach the frame parser.
     let mut greeted = zmtp::greeting("NULL", false).to_vec();

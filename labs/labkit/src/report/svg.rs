@@ -17,7 +17,8 @@ use std::fmt::Write as _;
 pub(super) const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7F7F7F", "#000000",
 ];
-pub(super) const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+pub(super) const FONT: &str =
+    "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 pub(super) const TEXT: &str = "#1a1a1a";
 pub(super) const MUTED: &str = "#555555";
 /// Rough width of one character of 12px text, for laying out labels.

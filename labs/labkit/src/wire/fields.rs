@@ -4,13 +4,13 @@
 //! Each function takes the bytes of exactly one unit (one HTTP/1.1 request,
 //! one HTTP/2 DATA frame, one WebSocket frame, one MQTT PUBLISH, one AMQP
 //! frame, one TLS record), runs this module's sibling decoder on them, and
-//! cuts them into [`Field`]s using the lengths the decoder found: a
-//! [`ByteFigure`] whose fields cover the unit with no gap and no overlap,
-//! or an error saying why the bytes are not one such unit. The chapters'
-//! figures are drawn from these, on bytes the lab's proxy recorded
-//! (`cargo run -p labkit --bin figures`), and a test reads each figure back
-//! and calls the same function on its bytes, so a figure cannot drift from
-//! the protocol.
+//! cuts them into [`Field`](crate::report::Field)s using the lengths the
+//! decoder found: a [`ByteFigure`] whose fields cover the unit with no gap
+//! and no overlap, or an error saying why the bytes are not one such unit.
+//! The chapters' figures are drawn from these, on bytes the labs' proxies
+//! recorded (`.ci/figures`, which runs `labkit`'s `figures` binary), and
+//! `tests/byte_figures.rs` reads each figure back and calls the same
+//! function on its bytes, so a figure cannot drift from the protocol.
 //!
 //! | unit tag | function | specification |
 //! |---|---|---|

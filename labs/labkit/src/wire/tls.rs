@@ -24,7 +24,7 @@ use super::decode::{Decoded, Decoder, Stop, StopReason, Unit};
 
 /// Bytes of record header: type, version, length.
 pub const RECORD_HEADER_LEN: usize = 5;
-/// The largest fragment [RFC 8446 §5.2] allows in an encrypted record.
+/// The largest fragment RFC 8446 §5.2 allows in an encrypted record.
 pub const MAX_FRAGMENT: usize = (1 << 14) + 256;
 
 /// One TLS record as it was on the wire.
