@@ -19,13 +19,7 @@ const TRY_TIMEOUT: Duration = Duration::from_millis(400);
 fn two_lost_replies_cost_two_retries() {
     let ctx = zmq::Context::new();
     let server = flaky_server(&ctx, 2);
-    let reply = request(
-        &ctx,
-        &server.endpoint,
-        b"pay 42",
-        TRY_TIMEOUT,
-        2,
-    );
+    let reply = request(&ctx, &server.endpoint, b"pay 42", TRY_TIMEOUT, 2);
     let reads = server.reads.load(Ordering::SeqCst);
     server.thread.join();
     expect(
@@ -44,13 +38,7 @@ fn two_lost_replies_cost_two_retries() {
 fn a_silent_server_gets_one_plus_retries_tries_then_an_error() {
     let ctx = zmq::Context::new();
     let server = flaky_server(&ctx, u32::MAX);
-    let reply = request(
-        &ctx,
-        &server.endpoint,
-        b"pay 43",
-        TRY_TIMEOUT,
-        2,
-    );
+    let reply = request(&ctx, &server.endpoint, b"pay 43", TRY_TIMEOUT, 2);
     // A last try may still be on its way when the client gives up: give it
     // up to two seconds to arrive (a count, not a timing, is asserted).
     let deadline = Instant::now() + Duration::from_secs(2);
