@@ -3,7 +3,7 @@
 //! A known-wrong answer to `contenders-jetstream-resume`, which the grading
 //! tests must refuse (`cargo exercises verify` checks that they do).
 
-use async_nats::jetstream::{self, AckKind, consumer};
+use async_nats::jetstream::{self, consumer};
 use futures::StreamExt;
 
 /// The stream the charges are published to (the grader creates it).

@@ -3,7 +3,7 @@
 //! A known-wrong answer to `contenders-jetstream-resume`, which the grading
 //! tests must refuse (`cargo exercises verify` checks that they do).
 
-use async_nats::jetstream::{self, AckKind, consumer};
+use async_nats::jetstream::{self, consumer};
 use futures::StreamExt;
 
 /// The stream the charges are published to (the grader creates it).
@@ -47,7 +47,6 @@ pub async fn run_worker(
             .info()
             .map_err(|e| anyhow::anyhow!(e))?
             .stream_sequence;
-        let _ = AckKind::Ack;
         process(sequence, &message.payload)?;
         handled += 1;
     }
