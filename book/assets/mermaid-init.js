@@ -39,7 +39,7 @@
 })();
 
 // On a phone, a diagram shrunk to the screen's width has unreadable text:
-// keep it at its drawn size (up to 900 px, or two thirds of a wider one) and
+// keep it at no less than 70% of its drawn size (text stays about 11 px) and
 // let it scroll sideways, as the charts do (book/assets/reader.css gives
 // pre.mermaid the scroll and the cue).
 (() => {
@@ -48,7 +48,7 @@
         const svg = pre.querySelector('svg');
         if (!svg) return;
         const drawn = parseFloat(svg.style.maxWidth) || 0;
-        if (drawn > 0) svg.style.minWidth = Math.min(drawn, Math.max(900, drawn * 0.66)) + 'px';
+        if (drawn > 0) svg.style.minWidth = Math.round(drawn * 0.7) + 'px';
     };
     for (const pre of document.querySelectorAll('pre.mermaid')) {
         new MutationObserver(() => keepSize(pre)).observe(pre, { childList: true });
