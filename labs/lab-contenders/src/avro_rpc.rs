@@ -16,7 +16,6 @@
 //! library (Java's `avro-ipc`, for one) that also handles the long
 //! handshake, where a client sends its whole protocol text.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use apache_avro::Schema;
@@ -28,6 +27,8 @@ use axum::http::header;
 use axum::response::IntoResponse;
 
 use crate::ledger::Ledger;
+
+pub use crate::http_server::RunningServer;
 
 /// The URL path every message of the protocol is posted to.
 pub const PATH: &str = "/avro";
@@ -256,27 +257,8 @@ pub fn app(ledger: Arc<Ledger>) -> axum::Router {
     )
 }
 
-/// An Avro RPC server running in the background until dropped.
-pub struct RunningServer {
-    pub addr: SocketAddr,
-    pub ledger: Arc<Ledger>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for RunningServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
 /// Starts the server on a free port of 127.0.0.1.
 pub async fn spawn() -> anyhow::Result<RunningServer> {
     let ledger = Arc::new(Ledger::new());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let router = app(ledger.clone());
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    Ok(RunningServer { addr, ledger, task })
+    crate::http_server::serve(app(ledger.clone()), ledger).await
 }

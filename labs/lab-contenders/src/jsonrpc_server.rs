@@ -5,7 +5,6 @@
 //! notification is owed nothing); over a WebSocket, one text frame in, at
 //! most one text frame out, on a connection that stays open.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -18,18 +17,7 @@ use axum::routing::{get, post};
 use crate::jsonrpc_service;
 use crate::ledger::Ledger;
 
-/// A JSON-RPC server running in the background until dropped.
-pub struct RunningServer {
-    pub addr: SocketAddr,
-    pub ledger: Arc<Ledger>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for RunningServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
+pub use crate::http_server::RunningServer;
 
 // ANCHOR: routes
 /// `POST /rpc` for HTTP, `GET /ws` to upgrade to a WebSocket.
@@ -67,11 +55,5 @@ async fn over_websocket(ledger: Arc<Ledger>, mut socket: WebSocket) {
 
 /// Starts the server on a free port of 127.0.0.1.
 pub async fn spawn(ledger: Arc<Ledger>) -> anyhow::Result<RunningServer> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let router = app(ledger.clone());
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    Ok(RunningServer { addr, ledger, task })
+    crate::http_server::serve(app(ledger.clone()), ledger).await
 }

@@ -30,6 +30,7 @@ pub mod avro_rpc;
 pub mod compare;
 pub mod graphql;
 pub mod graphql_server;
+pub mod http_server;
 pub mod jsonrpc;
 pub mod jsonrpc_server;
 pub mod jsonrpc_service;

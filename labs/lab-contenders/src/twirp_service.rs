@@ -11,6 +11,8 @@ use std::sync::Arc;
 use crate::ledger::{Ledger, Refusal};
 use crate::twirp_gen::{self, Charge, ChargeRequest};
 
+pub use crate::http_server::RunningServer;
+
 /// The path of the one method: prefix, package.Service, Method.
 pub const CHARGE_PATH: &str = "/twirp/payments.v1.Payments/Charge";
 
@@ -50,29 +52,10 @@ pub fn app(ledger: Arc<Ledger>) -> axum::Router {
 }
 // ANCHOR_END: service
 
-/// A Twirp server running in the background until dropped.
-pub struct RunningServer {
-    pub addr: SocketAddr,
-    pub ledger: Arc<Ledger>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for RunningServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
 /// Starts the service on a free port of 127.0.0.1.
 pub async fn spawn() -> anyhow::Result<RunningServer> {
     let ledger = Arc::new(Ledger::new());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let router = app(ledger.clone());
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    Ok(RunningServer { addr, ledger, task })
+    crate::http_server::serve(app(ledger.clone()), ledger).await
 }
 
 // ANCHOR: client
