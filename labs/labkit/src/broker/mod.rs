@@ -80,6 +80,7 @@ mod lookup;
 mod mosquitto;
 mod nats;
 mod options;
+pub(crate) mod ports;
 pub(crate) mod postgres;
 pub(crate) mod private;
 pub(crate) mod process;

@@ -12,7 +12,7 @@
 //! directory for as long as the test or lab that started it.
 
 use std::collections::BTreeMap;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::Signal;
 
 use super::credentials::Credentials;
+pub(crate) use super::ports::free_ports;
 use super::process::{Group, Watchdog, tail};
 use super::ready::{NotReady, wait_ready};
 use super::recipe::{Layout, Recipe};
@@ -48,19 +49,6 @@ pub(crate) struct Private {
     /// `None` only after [`Private::keep_dir`].
     watchdog: Option<Watchdog>,
     dir: PathBuf,
-}
-
-/// `n` distinct free ports on loopback: bind them all to port 0, note what
-/// the kernel chose, release them. Another process could take one before
-/// the broker binds it; on a test machine that is rare enough.
-pub(crate) fn free_ports(n: usize) -> std::io::Result<Vec<u16>> {
-    let listeners = (0..n)
-        .map(|_| TcpListener::bind(("127.0.0.1", 0)))
-        .collect::<std::io::Result<Vec<_>>>()?;
-    listeners
-        .iter()
-        .map(|l| l.local_addr().map(|a| a.port()))
-        .collect()
 }
 
 impl Private {
