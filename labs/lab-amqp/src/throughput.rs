@@ -147,6 +147,10 @@ pub async fn run(lab: &Lab) -> anyhow::Result<Report> {
         t.row([v.label.to_string(), human_count(*r), fmt_ratio(r / base)]);
     }
     t.note("one run on this machine; ratios, not absolute numbers, are the lesson");
+    if cfg!(debug_assertions) {
+        // In a debug build the publisher, not the broker, sets the pace.
+        t.note("a debug build: the client is the bottleneck; run `cargo run --release -p lab-amqp -- throughput`");
+    }
     let chart = BarChart::new("Publish rate by safety level", "messages/s")
         .categories(VARIANTS.iter().map(|v| v.label))
         .series("messages/s", rates.iter().copied())
