@@ -151,11 +151,11 @@ fn broker(
             backend.as_poll_item(zmq::POLLIN),
             frontend.as_poll_item(zmq::POLLIN),
         ];
+        // From a worker: [worker id, "", "READY"] or [worker id, "", client id, "", reply].
         // ANCHOR: lru_loop
         let watched = if free.is_empty() { 1 } else { 2 };
         zmq::poll(&mut items[..watched], 20_000)?;
         if items[0].is_readable() {
-            // [worker id, "", "READY"] or [worker id, "", client id, "", reply]
             let mut msg = backend.recv_multipart(0)?;
             free.push_back(msg.remove(0));
             if msg.len() == 4 {
@@ -166,9 +166,7 @@ fn broker(
         if watched == 2 && items[1].is_readable() {
             let request = frontend.recv_multipart(0)?; // [client id, "", task]
             let worker = free.pop_front().expect("only read while a worker is free");
-            let mut routed = vec![worker, Vec::new()];
-            routed.extend(request);
-            backend.send_multipart(routed, 0)?;
+            backend.send_multipart([vec![worker, Vec::new()], request].concat(), 0)?;
         }
         // ANCHOR_END: lru_loop
     }
