@@ -6,6 +6,7 @@
 //! | [`layout`] | `layout` | "One charge, word by word" |
 //! | [`zerocopy`] | `zerocopy` | "Reading without decoding" |
 //! | [`readtime`] | `readtime` | "Reading without decoding" (a benchmark) |
+//! | [`codecs`] | `codecs` | "Reading without decoding" (a benchmark) |
 //! | [`pipeline`] | `pipeline` | "Three calls, one round trip" |
 //! | [`capabilities`] | `capabilities` | "Capabilities: what a client may call" |
 //! | [`evolution`] | `evolution` | "Old readers, new writers" |
@@ -19,6 +20,7 @@
 
 pub mod bank;
 pub mod capabilities;
+pub mod codecs;
 pub mod evolution;
 pub mod formats;
 mod lab;
@@ -42,6 +44,7 @@ pub const SCENARIOS: &[Scenario] = &[
     layout::SCENARIO,
     zerocopy::SCENARIO,
     readtime::SCENARIO,
+    codecs::SCENARIO,
     pipeline::SCENARIO,
     capabilities::SCENARIO,
     evolution::SCENARIO,

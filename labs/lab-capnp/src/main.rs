@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use lab_capnp::{
-    LAB, Lab, SCENARIOS, capabilities, evolution, layout, pipeline, readtime, sizes, zerocopy,
+    LAB, Lab, SCENARIOS, capabilities, codecs, evolution, layout, pipeline, readtime, sizes,
+    zerocopy,
 };
 use labkit::cli::{self, Common};
 
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
                 "layout" => layout::run(&lab).await?,
                 "zerocopy" => zerocopy::run(&lab).await?,
                 "readtime" => readtime::run(&lab).await?,
+                "codecs" => codecs::run(&lab).await?,
                 "pipeline" => pipeline::run(&lab).await?,
                 "capabilities" => capabilities::run(&lab).await?,
                 "evolution" => evolution::run(&lab).await?,

@@ -2,6 +2,8 @@
 //! Each asserts bytes, counts or orderings measured in the test itself.
 
 use lab_capnp::bank::OPENING_BALANCE;
+use lab_capnp::codecs::{self, CODECS};
+use lab_capnp::formats;
 use lab_capnp::pipeline::{self, CUSTOMER};
 use lab_capnp::sizes;
 use lab_capnp::zerocopy::{self, FORMATS, Received};
@@ -18,6 +20,21 @@ fn names_cost_bytes_and_packing_undoes_capnp_padding() {
         assert!(flatbuffers > protobuf, "{}: offsets cost bytes", s.message);
         assert!(packed < capnp, "{}: packing shrinks it", s.message);
     }
+}
+
+#[test]
+fn every_codec_gives_back_the_ledger_it_was_given_in_its_own_number_of_bytes() {
+    let charges = formats::ledger(codecs::CHARGES);
+    let mut sizes = Vec::new();
+    for (codec, name) in CODECS.iter().enumerate() {
+        let bytes = codecs::encode(codec, &charges).unwrap();
+        let back = codecs::decode(codec, &bytes).unwrap();
+        assert_eq!(back.len(), 1_000, "{name}");
+        assert!(back == charges, "{name} changed a charge on the way");
+        sizes.push(bytes.len());
+    }
+    // JSON, MessagePack map, MessagePack array, protobuf, FlatBuffers, Cap'n Proto.
+    assert_eq!(sizes, [67_001, 54_003, 22_003, 25_000, 44_046, 64_048]);
 }
 
 #[test]
