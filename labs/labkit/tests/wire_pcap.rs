@@ -96,9 +96,14 @@ async fn tshark_finds_exactly_the_requests_that_went_through() {
     let syns = tshark(&file, &["-Y", "tcp.flags.syn==1 && tcp.flags.ack==0"]);
     assert_eq!(syns.len(), proxy.connections_opened());
 
+    // Decoded as HTTP on the server's port: otherwise tshark picks a dissector
+    // by the client's port, and an ephemeral port that happens to be another
+    // protocol's (48898 is AMS's) makes HTTP look like a malformed packet.
     let complaints = tshark(
         &file,
         &[
+            "-d",
+            &as_http,
             "-Y",
             "tcp.analysis.flags || _ws.malformed || _ws.expert.severity >= warning",
         ],
