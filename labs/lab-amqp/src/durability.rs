@@ -111,25 +111,12 @@ async fn exists_exchange(conn: &Connection, name: &str) -> anyhow::Result<bool> 
         .is_ok())
 }
 
-async fn queue_depth(conn: &Connection, name: &str) -> anyhow::Result<Option<u32>> {
-    let ch = conn.create_channel().await?;
-    let passive = QueueDeclareOptions {
-        passive: true,
-        ..Default::default()
-    };
-    Ok(ch
-        .queue_declare(name, passive, FieldTable::default())
-        .await
-        .ok()
-        .map(|q| q.message_count()))
-}
-
 async fn check_all(conn: &Connection, run: &str) -> anyhow::Result<Vec<Combo>> {
     let mut out = Vec::new();
     for combo @ (e, q, m) in matrix() {
         let (ex, queue) = names(run, combo);
         let exchange_back = exists_exchange(conn, &ex).await?;
-        let depth = queue_depth(conn, &queue).await?;
+        let depth = support::queue_depth(conn, &queue).await?;
         let mut binding_back = false;
         if exchange_back && depth.is_some() {
             let ch = support::confirmed_channel(conn).await?;
@@ -236,8 +223,8 @@ pub async fn confirms_across_crash(broker: &mut Broker, n: u32) -> anyhow::Resul
     let count = CrashCount {
         confirmed,
         unconfirmed_sent: n,
-        confirmed_survived: queue_depth(&conn, &with).await?.unwrap_or(0),
-        unconfirmed_survived: queue_depth(&conn, &without).await?.unwrap_or(0),
+        confirmed_survived: support::queue_depth(&conn, &with).await?.unwrap_or(0),
+        unconfirmed_survived: support::queue_depth(&conn, &without).await?.unwrap_or(0),
     };
     conn.close(200, "done").await.ok();
     Ok(count)

@@ -7,10 +7,12 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use anyhow::{Context, bail};
-use lapin::options::{BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions};
+use lapin::options::{
+    BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions,
+};
 use lapin::publisher_confirm::Confirmation;
 use lapin::types::{AMQPValue, FieldTable, ShortString};
-use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ErrorKind};
 
 /// Connects to `url`, or fails with one line naming the fix.
 pub async fn connect(url: &str) -> anyhow::Result<Connection> {
@@ -119,4 +121,39 @@ pub fn persistent() -> BasicProperties {
 /// A transient message's properties (delivery mode 1).
 pub fn transient() -> BasicProperties {
     BasicProperties::default().with_delivery_mode(1)
+}
+
+/// Messages ready in `queue`, or `None` if the broker says it does not exist
+/// (404). A passive declare asks without creating it. Any other refusal
+/// (a queue still being recovered after a restart, say) is asked again for
+/// a few seconds, then returned as an error: "not there" must mean the
+/// broker said so, never that it was busy.
+pub async fn queue_depth(conn: &Connection, queue: &str) -> anyhow::Result<Option<u32>> {
+    let passive = QueueDeclareOptions {
+        passive: true,
+        ..Default::default()
+    };
+    let mut tries = 0;
+    loop {
+        let ch = conn.create_channel().await.context("opening a channel")?;
+        match ch
+            .queue_declare(queue, passive, FieldTable::default())
+            .await
+        {
+            Ok(q) => return Ok(Some(q.message_count())),
+            Err(e) if is_not_found(&e) => return Ok(None),
+            Err(_) if tries < 20 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("asking how many messages {queue} holds"));
+            }
+        }
+    }
+}
+
+/// Whether the broker answered 404 NOT_FOUND.
+fn is_not_found(e: &lapin::Error) -> bool {
+    matches!(e.kind(), ErrorKind::ProtocolError(amqp) if amqp.get_id() == 404)
 }

@@ -7,7 +7,7 @@
 use lab_amqp::admin::rabbitmqctl;
 use lab_amqp_exercises::{confirms, support};
 use labkit::broker::{self, Kind, Options};
-use labkit::grade::expect;
+use labkit::grade::{expect, expect_ok};
 
 /// What the policy lets into the queue; the rest is refused (nacked).
 const CAP: usize = 300;
@@ -48,7 +48,10 @@ async fn every_confirmed_message_survives_a_broker_crash() {
     drop(conn);
     broker.start().await.unwrap();
     let conn = support::connect(broker.url()).await.unwrap();
-    let held = support::depth(&conn, &queue).await.unwrap();
+    let held = expect_ok(
+        support::depth(&conn, &queue).await,
+        "after the restart the broker answers how many messages the queue holds",
+    );
     expect(
         held.unwrap_or(0) as usize >= confirmed && confirmed > 0,
         "after SIGKILL and a restart the queue still holds every confirmed message",

@@ -61,9 +61,16 @@ pub fn solution(ex: &Exercise, outcome: &Outcome) -> Verdict {
                 "the reference solution fails its grading test `{}`:",
                 ex.test
             );
+            // The expectation and what the run got: a solution that fails
+            // in CI is a flake or a broken grader, and the value tells which.
             for f in failures {
-                let first = f.message.lines().next().unwrap_or("");
-                said.push_str(&format!("\n{}: {first}", f.test));
+                let shown: Vec<&str> = f
+                    .message
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("hint:"))
+                    .take(4)
+                    .collect();
+                said.push_str(&format!("\n{}: {}", f.test, shown.join("\n    ")));
             }
             problem(said)
         }
