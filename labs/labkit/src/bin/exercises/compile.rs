@@ -79,6 +79,30 @@ impl Compiled {
     }
 }
 
+/// Removes what `cargo run` put in this process's environment for the
+/// runner itself (its package's name, version and folder). A build script
+/// that reads one of them (ring's does) is rerun when it changes, so a
+/// `cargo build` that inherited them would see ring, rcgen and labkit as
+/// changed and rebuild them, and the next plain `cargo test` would rebuild
+/// them back.
+fn forget_cargo_run(cmd: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        let from_cargo_run = name.starts_with("CARGO_PKG_")
+            || matches!(
+                name,
+                "CARGO_MANIFEST_DIR"
+                    | "CARGO_MANIFEST_PATH"
+                    | "CARGO_CRATE_NAME"
+                    | "CARGO_BIN_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+            );
+        if from_cargo_run {
+            cmd.env_remove(name);
+        }
+    }
+}
+
 /// Builds the grading tests of `exercises`, with the exercise modules
 /// compiled from `build`: one cargo invocation. While cargo compiles, the
 /// crate being compiled is shown on one self-erasing line (on a terminal);
@@ -93,6 +117,7 @@ pub fn compile(
     anyhow::ensure!(!exercises.is_empty(), "no exercise to compile");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(&cargo);
+    forget_cargo_run(&mut cmd);
     cmd.current_dir(&manifest.root).args([
         "build",
         "--workspace",
