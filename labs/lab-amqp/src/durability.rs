@@ -98,17 +98,18 @@ async fn declare_all(conn: &Connection, run: &str) -> anyhow::Result<()> {
 }
 // ANCHOR_END: declare
 
-/// Passive declares fail by closing the channel, so each check gets its own.
+/// Whether the exchange came back: a passive declare, 404 if it did not.
 async fn exists_exchange(conn: &Connection, name: &str) -> anyhow::Result<bool> {
-    let ch = conn.create_channel().await?;
     let passive = ExchangeDeclareOptions {
         passive: true,
         ..Default::default()
     };
-    Ok(ch
-        .exchange_declare(name, ExchangeKind::Direct, passive, FieldTable::default())
-        .await
-        .is_ok())
+    let answer = support::ask_passively(conn, name, |ch| async move {
+        ch.exchange_declare(name, ExchangeKind::Direct, passive, FieldTable::default())
+            .await
+    })
+    .await?;
+    Ok(answer.is_some())
 }
 
 async fn check_all(conn: &Connection, run: &str) -> anyhow::Result<Vec<Combo>> {

@@ -124,31 +124,45 @@ pub fn transient() -> BasicProperties {
 }
 
 /// Messages ready in `queue`, or `None` if the broker says it does not exist
-/// (404). A passive declare asks without creating it. Any other refusal
-/// (a queue still being recovered after a restart, say) is asked again for
-/// a few seconds, then returned as an error: "not there" must mean the
-/// broker said so, never that it was busy.
+/// (404). A passive declare asks without creating it.
 pub async fn queue_depth(conn: &Connection, queue: &str) -> anyhow::Result<Option<u32>> {
     let passive = QueueDeclareOptions {
         passive: true,
         ..Default::default()
     };
+    ask_passively(conn, queue, |ch| async move {
+        ch.queue_declare(queue, passive, FieldTable::default())
+            .await
+            .map(|q| q.message_count())
+    })
+    .await
+}
+
+/// Runs a passive declare of `name` (`ask`, on a channel of its own: a
+/// refusal closes the channel) and gives `None` only if the broker answers
+/// 404 NOT_FOUND. Any other refusal (a broker still busy after a restart,
+/// say) is asked again for up to 5 s, then returned as an error: "not there"
+/// must mean the broker said so, never that it was busy.
+pub async fn ask_passively<T, F, Fut>(
+    conn: &Connection,
+    name: &str,
+    ask: F,
+) -> anyhow::Result<Option<T>>
+where
+    F: Fn(Channel) -> Fut,
+    Fut: std::future::Future<Output = lapin::Result<T>>,
+{
     let mut tries = 0;
     loop {
         let ch = conn.create_channel().await.context("opening a channel")?;
-        match ch
-            .queue_declare(queue, passive, FieldTable::default())
-            .await
-        {
-            Ok(q) => return Ok(Some(q.message_count())),
+        match ask(ch).await {
+            Ok(answer) => return Ok(Some(answer)),
             Err(e) if is_not_found(&e) => return Ok(None),
             Err(_) if tries < 20 => {
                 tries += 1;
                 tokio::time::sleep(std::time::Duration::from_millis(250)).await;
             }
-            Err(e) => {
-                return Err(e).with_context(|| format!("asking how many messages {queue} holds"));
-            }
+            Err(e) => return Err(e).with_context(|| format!("asking the broker about {name}")),
         }
     }
 }
