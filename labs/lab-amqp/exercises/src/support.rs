@@ -1,5 +1,5 @@
 //! Plumbing the exercises and their grading tests share. Connecting, fresh
-//! names and reading a queue empty are the lab's own helpers
+//! names, reading a queue empty and a queue's depth are the lab's own helpers
 //! ([`lab_amqp::support`]), so the exercises and Chapter 5's lab behave
 //! alike. Nothing to edit here.
 
